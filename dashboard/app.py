@@ -1,0 +1,309 @@
+"""Naqsha's Streamlit app: widgets, session state and layout only; the work happens below it."""
+
+from __future__ import annotations
+
+import html
+import os
+from datetime import date, timedelta
+from pathlib import Path
+
+import shapely
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard.data import SHIPPED_DATA, DataError, Dataset, load_dataset
+from dashboard.detail import (
+    districts_table,
+    events_table,
+    heading_html,
+    history_table,
+    last_confirmed,
+    source_html,
+    status_html,
+    summary_counts,
+)
+from dashboard.mapview.assets import (
+    geometry_collection,
+    install_static_assets,
+    simplified,
+    write_static_json,
+)
+from dashboard.mapview.basemap import base_map, layer_options
+from dashboard.mapview.payload import (
+    EVENT_TYPES,
+    events_payload,
+    state_feature_group,
+    state_payload,
+    unit_centres,
+)
+from dashboard.mapview.style import STATUS_STYLES
+from dashboard.timeline import Timeline
+from dashboard.timeline.events import WINDOWS, EventFilter, events_on
+
+DEFAULT_DATE = date(2021, 9, 4)
+LINK = st.column_config.LinkColumn("source", display_text="open")
+
+
+def data_directory() -> Path:
+    return Path(os.environ.get("NAQSHA_DATA") or SHIPPED_DATA)
+
+
+def _stamp(directory: Path) -> tuple:
+    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in directory.glob("*") if p.is_file()))
+
+
+@st.cache_resource(show_spinner="Loading data…")
+def load(directory: str, stamp: tuple) -> tuple[Dataset, Timeline]:
+    dataset = load_dataset(Path(directory))
+    return dataset, Timeline(dataset.units, dataset.control)
+
+
+@st.cache_resource(show_spinner=False)
+def map_resources(directory: str, stamp: tuple) -> dict:
+    """Files the browser fetches once, plus the spatial index for clicks and event centres."""
+    dataset, _ = load(directory, stamp)
+    install_static_assets()
+    geometry_url = write_static_json(
+        geometry_collection(simplified(dataset.geometry, dataset.units), dataset.units), "geometry"
+    )
+    context_url = None
+    if dataset.context is not None:
+        context_url = write_static_json(dataset.context.__geo_interface__, "context")
+    centres = unit_centres(dataset.units, dataset.geometry)
+    attribution = (
+        "Boundaries: "
+        + dataset.boundary_set.get("name", "")
+        + " | Control and events: Naqsha (sources per feature)"
+    )
+    return {
+        "options": layer_options(geometry_url, context_url, attribution),
+        "centres": centres,
+        "tree": shapely.STRtree(dataset.geometry.geometry.values),
+        "codes": list(dataset.geometry.index),
+    }
+
+
+def unit_at(
+    dataset: Dataset, timeline: Timeline, resources: dict, lat: float, lon: float, day: date
+) -> str | None:
+    """The unit under a click: a district if it is drawn (its province is partial), else the province."""
+    hits = [
+        resources["codes"][i]
+        for i in resources["tree"].query(shapely.Point(lon, lat), predicate="intersects")
+    ]
+    provinces = [c for c in hits if dataset.units[c].level == "province"]
+    districts = [
+        c
+        for c in hits
+        if dataset.units[c].level == "district"
+        and timeline.state(dataset.units[c].parent, day).status == "partial"
+    ]
+    return (districts or provinces or [None])[0]
+
+
+def init_state(first: date, last: date, units: dict) -> None:
+    if "date" in st.session_state:
+        return
+    params = st.query_params
+    try:
+        chosen = date.fromisoformat(params.get("date", ""))
+    except ValueError:
+        chosen = DEFAULT_DATE
+    st.session_state.date = min(max(chosen, first), last)
+    unit = params.get("unit", "")
+    st.session_state.unit = unit if unit in units else ""
+
+
+def jump(target: date) -> None:
+    st.session_state.date = target
+
+
+def main() -> None:
+    st.set_page_config(page_title="Naqsha — control of Afghanistan, 2021", layout="wide")
+    directory = data_directory()
+    try:
+        stamp = _stamp(directory)
+        dataset, timeline = load(str(directory), stamp)
+    except (DataError, OSError) as error:
+        st.error(f"The data in {directory} cannot be loaded. Fix the problems below and reload.")
+        st.code(str(error), language=None)
+        st.stop()
+    resources = map_resources(str(directory), stamp)
+    first, last = timeline.span()
+    last = max(last, date(2021, 9, 30)) if directory == SHIPPED_DATA else last
+    init_state(first, last, dataset.units)
+
+    chosen = sidebar(dataset)
+    st.title("Naqsha · نقشه")
+    st.caption("Who controlled which part of Afghanistan on each day of 2021, and how we know.")
+    day = date_controls(timeline, dataset, first, last)
+    summary(timeline, day)
+
+    map_column, detail_column = st.columns([3, 2])
+    with map_column:
+        draw_map(dataset, timeline, resources, day, chosen)
+    with detail_column:
+        detail_panel(dataset, timeline, day)
+    st.query_params.update(
+        {
+            "date": day.isoformat(),
+            **({"unit": st.session_state.unit} if st.session_state.unit else {}),
+        }
+    )
+    if not st.session_state.unit and "unit" in st.query_params:
+        del st.query_params["unit"]
+
+
+def sidebar(dataset: Dataset) -> tuple[EventFilter, bool]:
+    with st.sidebar:
+        st.header("Events")
+        window = st.radio("Show events from", list(WINDOWS), index=1, key="window")
+        types = st.multiselect("Event types", EVENT_TYPES, key="types", placeholder="All types")
+        tiles = st.checkbox("Basemap tiles (needs internet)", value=False, key="tiles")
+        st.header("Data")
+        boundary = dataset.boundary_set
+        st.markdown(f"**{_text(dataset.title)}**, version {_text(dataset.version)}")
+        st.markdown(
+            f"Boundaries: {_text(boundary.get('name', ''))} ({_text(boundary.get('licence', ''))}). {source_html(boundary.get('source', ''))}",
+            unsafe_allow_html=True,
+        )
+    return EventFilter(window=window, event_types=tuple(types)), tiles
+
+
+def _text(value: str) -> str:
+    return html.escape(str(value))
+
+
+def date_controls(timeline: Timeline, dataset: Dataset, first: date, last: date) -> date:
+    changes = timeline.change_dates()
+    current = st.session_state.date
+    before = [d for d in changes if d < current]
+    after = [d for d in changes if d > current]
+    left, middle, right = st.columns([1, 6, 1])
+    left.button(
+        "◀ Previous change",
+        disabled=not before,
+        on_click=jump,
+        args=(before[-1] if before else current,),
+        help="Jump to the nearest earlier date on which any status changes",
+    )
+    right.button(
+        "Next change ▶",
+        disabled=not after,
+        on_click=jump,
+        args=(after[0] if after else current,),
+        help="Jump to the nearest later date on which any status changes",
+    )
+    day = middle.slider(
+        "Date",
+        min_value=first,
+        max_value=last,
+        step=timedelta(days=1),
+        format="YYYY-MM-DD",
+        key="date",
+    )
+    if dataset.key_dates:
+        columns = st.columns(len(dataset.key_dates))
+        for column, key_date in zip(columns, dataset.key_dates, strict=True):
+            column.button(
+                f"{key_date.label} ({key_date.date:%d %b})",
+                on_click=jump,
+                args=(key_date.date,),
+                key=f"key-{key_date.date}",
+                use_container_width=True,
+            )
+    return day
+
+
+def summary(timeline: Timeline, day: date) -> None:
+    counts = summary_counts(timeline.state_on(day))
+    shown = [(s, n) for s, n in counts.items() if n]
+    for column, (status, count) in zip(st.columns(max(len(shown), 1)), shown, strict=False):
+        column.metric(f"Provinces: {STATUS_STYLES[status].label}", count)
+
+
+def draw_map(
+    dataset: Dataset,
+    timeline: Timeline,
+    resources: dict,
+    day: date,
+    chosen: tuple[EventFilter, bool],
+) -> None:
+    event_filter, tiles = chosen
+    events = events_on(dataset.events, day, event_filter)
+    payload = state_payload(
+        timeline,
+        day,
+        events_payload(events, dataset.units, resources["centres"]),
+        st.session_state.unit or None,
+    )
+
+    def on_click() -> None:
+        clicked = (st.session_state.get("map") or {}).get("last_clicked")
+        if clicked:
+            found = unit_at(
+                dataset, timeline, resources, clicked["lat"], clicked["lng"], st.session_state.date
+            )
+            if found:
+                st.session_state.unit = found
+
+    st_folium(
+        base_map(resources["options"], tiles=tiles),
+        feature_group_to_add=state_feature_group(payload),
+        returned_objects=["last_clicked"],
+        key="map",
+        on_change=on_click,
+        height=620,
+        use_container_width=True,
+    )
+    off_map = events[events["latitude"].isna()]
+    if len(off_map):
+        with st.expander(f"{len(off_map)} event(s) in this window with no place on the map"):
+            st.dataframe(
+                off_map[["event_date", "country", "sub_event_type", "notes", "source_url"]].assign(
+                    source_url=[u if u.startswith("http") else None for u in off_map["source_url"]]
+                ),
+                column_config={"source_url": LINK},
+                hide_index=True,
+            )
+
+
+def detail_panel(dataset: Dataset, timeline: Timeline, day: date) -> None:
+    options = [""] + list(dataset.units)
+    st.selectbox(
+        "Province or district",
+        options,
+        key="unit",
+        format_func=lambda c: (
+            "Click the map or choose…" if not c else f"{dataset.units[c].name_en} ({c})"
+        ),
+    )
+    code = st.session_state.unit
+    if not code:
+        st.info(
+            "Click a province on the map, or choose one above, to see its status, history, districts, events and sources."
+        )
+        return
+    state = timeline.state(code, day)
+    st.markdown(heading_html(state) + status_html(state, day), unsafe_allow_html=True)
+    confirmed = last_confirmed(timeline, code, day)
+    if confirmed:
+        st.caption(
+            f"Last confirmed by a source: {confirmed.isoformat()} ({(day - confirmed).days} days before the date shown)"
+        )
+    if state.districts:
+        st.subheader("Districts")
+        st.dataframe(
+            districts_table(timeline, code, day), column_config={"source": LINK}, hide_index=True
+        )
+    st.subheader("History")
+    st.dataframe(history_table(timeline, code), column_config={"source": LINK}, hide_index=True)
+    st.subheader(f"Events within a week of {day.isoformat()}")
+    near = events_table(dataset, code, day)
+    if len(near):
+        st.dataframe(near, column_config={"source": LINK}, hide_index=True)
+    else:
+        st.caption("No recorded events in this unit within a week of the date.")
+
+
+main()

@@ -1,0 +1,182 @@
+"""A data directory loaded as a whole: units, boundaries, control intervals, events, metadata."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from dashboard.data.control import load_control
+from dashboard.data.events import empty_events, load_events
+from dashboard.data.problems import DataError, Problem
+from dashboard.data.records import ControlRecord, KeyDate, Unit
+from dashboard.data.tables import FieldChecker, read_csv
+from dashboard.data.units import load_boundaries, load_units
+
+SHIPPED_DATA = Path(__file__).resolve().parents[2] / "geodata"
+
+
+@dataclass
+class Dataset:
+    """Everything the dashboard shows, validated.
+
+    Attributes
+    ----------
+    units : dict of str to Unit
+        Provinces and districts by P-code, in file order.
+    geometry : geopandas.GeoDataFrame
+        One polygon per unit, indexed by P-code, with ``schematic`` and ``geometry_source``.
+    control : tuple of ControlRecord
+        Status intervals sorted by unit and date.
+    events : pandas.DataFrame
+        Events in ACLED's layout (see ``dashboard.data.events``).
+    context : geopandas.GeoDataFrame or None
+        Neighbouring countries, drawn as a plain background when no tiles load.
+    meta : dict
+        ``datapackage.json``: title, version, sources and licences.
+    """
+
+    directory: Path
+    units: dict[str, Unit]
+    geometry: gpd.GeoDataFrame
+    control: tuple[ControlRecord, ...]
+    events: pd.DataFrame
+    context: gpd.GeoDataFrame | None = None
+    meta: dict = field(default_factory=dict)
+    key_dates: tuple[KeyDate, ...] = ()
+
+    def provinces(self) -> list[Unit]:
+        return [u for u in self.units.values() if u.level == "province"]
+
+    def districts_of(self, province: str) -> list[Unit]:
+        return [u for u in self.units.values() if u.parent == province]
+
+    @property
+    def version(self) -> str:
+        return str(self.meta.get("version", "unversioned"))
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title", self.directory.name))
+
+    @property
+    def boundary_set(self) -> dict:
+        """Name, source and licence of the boundaries in use (from ``datapackage.json``)."""
+        return dict(
+            self.meta.get(
+                "boundary_set", {"name": "unnamed boundaries", "source": "", "licence": "unknown"}
+            )
+        )
+
+
+def load_dataset(directory: Path | str = SHIPPED_DATA) -> Dataset:
+    """Load and validate a data directory, raising ``DataError`` with every problem found.
+
+    The directory holds ``units.csv``, ``boundaries.geojson`` and ``control.csv``, and optionally
+    ``events.csv``, ``context.geojson`` and ``datapackage.json``; ``geodata/README.md`` describes
+    each file.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise DataError(
+            [
+                Problem(
+                    str(directory),
+                    None,
+                    None,
+                    "no such data directory",
+                    "give a directory holding units.csv, boundaries.geojson and control.csv",
+                )
+            ]
+        )
+    problems: list[Problem] = []
+    units = _required(directory / "units.csv", problems, load_units)
+    if units is None:
+        raise DataError(problems)
+    geometry = _required(directory / "boundaries.geojson", problems, load_boundaries, units)
+    control = _required(directory / "control.csv", problems, load_control, units)
+    events = empty_events()
+    if (directory / "events.csv").exists() and geometry is not None:
+        events = _collect(problems, load_events, directory / "events.csv", units, geometry)
+    key_dates: tuple[KeyDate, ...] = ()
+    if (directory / "key_dates.csv").exists():
+        key_dates = _collect(problems, load_key_dates, directory / "key_dates.csv") or ()
+    if problems:
+        raise DataError(problems)
+    return Dataset(
+        directory,
+        units,
+        geometry,
+        control,
+        events,
+        _context(directory),
+        _meta(directory),
+        key_dates,
+    )
+
+
+def load_key_dates(path: Path) -> tuple[KeyDate, ...]:
+    """Read ``key_dates.csv``: dates worth a shortcut button, each with a label and a source."""
+    table = read_csv(path, path.name, required=("date", "label", "source_url"))
+    check = FieldChecker(path.name)
+    found = [
+        KeyDate(
+            check.date(row, rec, "date"),
+            check.text(row, rec, "label"),
+            check.url(row, rec, "source_url"),
+        )
+        for row, rec in table.rows
+    ]
+    check.raise_if_any()
+    return tuple(sorted(found, key=lambda k: k.date))
+
+
+def _required(path: Path, problems: list[Problem], loader, *args):
+    if not path.exists():
+        problems.append(
+            Problem(
+                path.name,
+                None,
+                None,
+                f"the file is missing from {path.parent}",
+                f"add {path.name} (see geodata/README.md for its columns)",
+            )
+        )
+        return None
+    return _collect(problems, loader, path, *args)
+
+
+def _collect(problems: list[Problem], loader, *args):
+    try:
+        return loader(*args)
+    except DataError as error:
+        problems.extend(error.problems)
+        return None
+
+
+def _context(directory: Path) -> gpd.GeoDataFrame | None:
+    path = directory / "context.geojson"
+    return gpd.read_file(path) if path.exists() else None
+
+
+def _meta(directory: Path) -> dict:
+    path = directory / "datapackage.json"
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise DataError(
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    f"not valid JSON ({exc})",
+                    "fix the JSON syntax or remove the file",
+                )
+            ]
+        ) from exc

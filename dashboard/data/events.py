@@ -1,0 +1,236 @@
+"""Loading events in ACLED's column layout, with a source URL and a confidence for each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from dashboard.data.records import CONFIDENCES, Unit
+from dashboard.data.tables import FieldChecker, Table, read_csv
+
+EVENT_TAXONOMY: dict[str, tuple[str, ...]] = {
+    "Battles": (
+        "Armed clash",
+        "Government regains territory",
+        "Non-state actor overtakes territory",
+    ),
+    "Explosions/Remote violence": (
+        "Chemical weapon",
+        "Air/drone strike",
+        "Suicide bomb",
+        "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED",
+        "Grenade",
+    ),
+    "Violence against civilians": ("Sexual violence", "Attack", "Abduction/forced disappearance"),
+    "Protests": (
+        "Peaceful protest",
+        "Protest with intervention",
+        "Excessive force against protesters",
+    ),
+    "Riots": ("Violent demonstration", "Mob violence"),
+    "Strategic developments": (
+        "Agreement",
+        "Arrests",
+        "Change to group/activity",
+        "Disrupted weapons use",
+        "Headquarters or base established",
+        "Looting/property destruction",
+        "Non-violent transfer of territory",
+        "Other",
+    ),
+}
+EVENT_COLUMNS = (
+    "event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2",
+    "country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision", "location_source_url",
+    "fatalities", "notes", "source", "source_url", "confidence",
+)  # fmt: skip
+REQUIRED_EVENT_COLUMNS = (
+    "event_id_cnty",
+    "event_date",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "latitude",
+    "longitude",
+    "source_url",
+    "confidence",
+)
+# Event points may sit just across a 1:10m boundary; allow about 5 km.
+POINT_TOLERANCE_DEG = 0.05
+
+
+def empty_events() -> pd.DataFrame:
+    """An events table with the right columns and no rows."""
+    frame = _typed(pd.DataFrame({c: pd.Series(dtype="object") for c in EVENT_COLUMNS}))
+    frame["province"] = frame["district"] = pd.Series(dtype="object")
+    return frame
+
+
+def load_events(path: Path, units: dict[str, Unit], geometry: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Read ``events.csv`` and check every row; see :func:`events_from_table`."""
+    return events_from_table(
+        read_csv(path, path.name, required=REQUIRED_EVENT_COLUMNS, allow_empty=True),
+        units,
+        geometry,
+    )
+
+
+def events_from_table(
+    table: Table, units: dict[str, Unit], geometry: gpd.GeoDataFrame
+) -> pd.DataFrame:
+    """Turn a parsed events table into a DataFrame, or raise ``DataError`` listing every bad row.
+
+    The result has one row per event, ``event_date`` as ``datetime64``, numeric coordinates (NaN
+    for events with no place on the map, such as talks abroad), nullable integer ``fatalities``
+    (missing when no source gives a number), and ``province``/``district`` P-codes from
+    point-in-polygon.
+    """
+    check = FieldChecker(table.name)
+    provinces = {u.name_en.casefold(): u.unit for u in units.values() if u.level == "province"}
+    seen: dict[str, int] = {}
+    rows = []
+    for row, rec in table.rows:
+        _check_event_row(check, row, rec, provinces, seen)
+        rows.append({c: rec.get(c, "") for c in EVENT_COLUMNS} | {"row": row})
+    frame = pd.DataFrame(rows, columns=[*EVENT_COLUMNS, "row"])
+    if not check.problems:
+        _check_places(check, frame, units, geometry, provinces)
+    check.raise_if_any()
+    frame = assign_units(_typed(frame), units, geometry)
+    return frame.sort_values("event_date", kind="stable").reset_index(drop=True)
+
+
+def _check_event_row(
+    check: FieldChecker,
+    row: int,
+    rec: dict[str, str],
+    provinces: dict[str, str],
+    seen: dict[str, int],
+) -> None:
+    event_id = check.text(row, rec, "event_id_cnty")
+    if event_id in seen:
+        check.add(
+            row,
+            "event_id_cnty",
+            f"the event id '{event_id}' is also used on row {seen[event_id]}",
+            "give every event its own id",
+        )
+    seen.setdefault(event_id, row)
+    check.date(row, rec, "event_date")
+    event_type = check.choice(row, rec, "event_type", tuple(EVENT_TAXONOMY))
+    if event_type in EVENT_TAXONOMY:
+        check.choice(row, rec, "sub_event_type", EVENT_TAXONOMY[event_type])
+    check.text(row, rec, "actor1")
+    check.choice(row, rec, "time_precision", ("1", "2", "3"), required=False)
+    check.choice(row, rec, "confidence", CONFIDENCES)
+    check.url(row, rec, "source_url")
+    _check_coordinates(check, row, rec)
+    fatalities = rec.get("fatalities", "")
+    if fatalities and not (fatalities.isdigit()):
+        check.add(
+            row,
+            "fatalities",
+            f"'{fatalities}' is not a whole number",
+            "write a whole number of 0 or more, or leave it empty when no source gives one",
+        )
+    admin1 = rec.get("admin1", "")
+    if admin1 and admin1.casefold() not in provinces:
+        check.add(
+            row,
+            "admin1",
+            f"'{admin1}' is not a province in units.csv",
+            "use the English province name from units.csv, e.g. Panjshir",
+        )
+
+
+def _check_coordinates(check: FieldChecker, row: int, rec: dict[str, str]) -> None:
+    lat = check.number(row, rec, "latitude", -90, 90, required=False)
+    lon = check.number(row, rec, "longitude", -180, 180, required=False)
+    if (rec.get("latitude", "") == "") != (rec.get("longitude", "") == ""):
+        check.add(
+            row,
+            "latitude",
+            "only one of latitude and longitude is given",
+            "give both, or leave both empty for events with no place on the map",
+        )
+    if lat is not None and lon is not None:
+        check.choice(row, rec, "geo_precision", ("1", "2", "3"))
+        if rec.get("location_source_url"):
+            check.url(row, rec, "location_source_url")
+
+
+def _check_places(
+    check: FieldChecker,
+    frame: pd.DataFrame,
+    units: dict[str, Unit],
+    geometry: gpd.GeoDataFrame,
+    provinces: dict[str, str],
+) -> None:
+    lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy()
+    lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy()
+    placed = ~np.isnan(lat)
+    if not placed.any():
+        return
+    province_codes = [u.unit for u in units.values() if u.level == "province"]
+    country = shapely.union_all(geometry.geometry.loc[province_codes].values).buffer(
+        POINT_TOLERANCE_DEG
+    )
+    shapely.prepare(country)
+    inside = shapely.contains_xy(country, lon, lat)
+    swapped = shapely.contains_xy(country, lat, lon)
+    for i in np.flatnonzero(placed & ~inside):
+        fix = (
+            "latitude and longitude look swapped: exchange them"
+            if swapped[i]
+            else "check the coordinates (decimal degrees, latitude first), or leave them empty for events abroad"
+        )
+        check.add(
+            int(frame["row"].iat[i]),
+            "latitude",
+            f"the point {lat[i]}, {lon[i]} lies outside the map's boundaries",
+            fix,
+        )
+    for i in np.flatnonzero(placed & inside):
+        code = provinces.get(str(frame["admin1"].iat[i]).casefold())
+        if code and not geometry.geometry[code].buffer(POINT_TOLERANCE_DEG).contains(
+            shapely.Point(lon[i], lat[i])
+        ):
+            check.add(
+                int(frame["row"].iat[i]),
+                "admin1",
+                f"the point {lat[i]}, {lon[i]} lies outside {frame['admin1'].iat[i]}",
+                "correct the coordinates or the province name",
+            )
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["event_date"] = pd.to_datetime(frame["event_date"], format="%Y-%m-%d")
+    for column in ("latitude", "longitude"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    for column in ("fatalities", "time_precision", "geo_precision"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+    return frame
+
+
+def assign_units(
+    frame: pd.DataFrame, units: dict[str, Unit], geometry: gpd.GeoDataFrame
+) -> pd.DataFrame:
+    """Add ``province`` and ``district``: the P-codes of the polygons holding each point ('' if none)."""
+    points = gpd.GeoDataFrame(
+        index=frame.index,
+        geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]),
+        crs="EPSG:4326",
+    )
+    for level in ("province", "district"):
+        codes = [code for code in geometry.index if units[code].level == level]
+        polygons = geometry.loc[codes, ["geometry"]].reset_index()
+        joined = gpd.sjoin(points, polygons, how="left", predicate="within")
+        joined = joined[~joined.index.duplicated(keep="first")]
+        frame[level] = joined["unit"].reindex(frame.index).fillna("").to_numpy()
+    return frame

@@ -1,0 +1,144 @@
+"""The detail panel's content for one unit on one date, as tables and escaped HTML. Pure."""
+
+from __future__ import annotations
+
+import html
+from datetime import date, timedelta
+
+import pandas as pd
+
+from dashboard.data import Dataset
+from dashboard.data.tables import is_web_url
+from dashboard.mapview.payload import state_note
+from dashboard.mapview.style import STATUS_STYLES
+from dashboard.timeline import Timeline, UnitState
+
+NEAR_DAYS = 7
+
+
+def safe_link(url: str) -> str | None:
+    """The URL if it may become a link (http or https), else ``None``."""
+    return url.strip() if url and is_web_url(url) else None
+
+
+def status_label(status: str) -> str:
+    return STATUS_STYLES[status].label
+
+
+def heading_html(state: UnitState) -> str:
+    """Name in English with the Dari name beside it, laid out right-to-left; all text escaped."""
+    unit = state.unit
+    dari = f' <span dir="rtl" lang="fa">{html.escape(unit.name_fa)}</span>' if unit.name_fa else ""
+    kind = "Province" if unit.level == "province" else "District"
+    return f"<h3>{html.escape(unit.name_en)}{dari}</h3><p>{kind} {html.escape(unit.unit)}</p>"
+
+
+def status_html(state: UnitState, day: date) -> str:
+    """Status on the date, since when, confidence, caveats and the record's source link."""
+    style = STATUS_STYLES[state.status]
+    parts = [
+        f'<p><span style="display:inline-block;width:12px;height:12px;background:{style.colour}"></span> <strong>{style.label}</strong>'
+    ]
+    if state.since:
+        days = (day - state.since).days
+        parts.append(f" since {state.since.isoformat()} ({days} days)")
+    if state.confidence:
+        parts.append(f", {html.escape(state.confidence)} confidence")
+    parts.append("</p>")
+    note = state_note(state)
+    if note:
+        parts.append(f"<p><em>{html.escape(note)}</em></p>")
+    if state.record is not None:
+        parts.append(
+            f"<p>Source: {source_html(state.record.source_url, state.record.source_publisher, state.record.source_title)}</p>"
+        )
+    return "".join(parts)
+
+
+def source_html(url: str, publisher: str = "", title: str = "") -> str:
+    """A source as a link when its URL is http(s); otherwise as plain text."""
+    label = html.escape(" — ".join(p for p in (publisher, title) if p) or url)
+    link = safe_link(url)
+    if link is None:
+        return f"{label} ({html.escape(url)})" if url and label != html.escape(url) else label
+    return f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer">{label}</a>'
+
+
+def last_confirmed(timeline: Timeline, code: str, day: date) -> date | None:
+    """The latest date a source speaks of the unit's current status, up to ``day``."""
+    state = timeline.state(code, day)
+    dates = [
+        r.valid_from
+        for r in timeline.records_of(code)
+        if r.valid_from <= day and r.status == state.status
+    ]
+    return max(dates) if dates else None
+
+
+def history_table(timeline: Timeline, code: str) -> pd.DataFrame:
+    """Every record of the unit (and, for a province, of its districts) with its source."""
+    rows = []
+    for r in timeline.records_of(code):
+        rows.append(
+            {
+                "unit": timeline.units[r.unit].name_en,
+                "from": r.valid_from.isoformat(),
+                "to": r.valid_to.isoformat() if r.valid_to else "",
+                "status": status_label(r.status),
+                "confidence": r.confidence,
+                "claimed by": r.claimed_by,
+                "disputed by": r.disputed_by,
+                "date": r.date_precision,
+                "source": safe_link(r.source_url),
+                "publisher": r.source_publisher,
+                "note": r.note,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def districts_table(timeline: Timeline, code: str, day: date) -> pd.DataFrame:
+    rows = []
+    for child in timeline.state(code, day).districts:
+        s = timeline.state(child, day)
+        rows.append(
+            {
+                "district": s.unit.name_en,
+                "Dari": s.unit.name_fa,
+                "status": status_label(s.status),
+                "since": s.since.isoformat() if s.since else "",
+                "confidence": s.confidence,
+                "caveat": state_note(s),
+                "source": safe_link(s.record.source_url) if s.record else None,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def events_table(dataset: Dataset, code: str, day: date, days: int = NEAR_DAYS) -> pd.DataFrame:
+    """Events in the unit within ``days`` either side of the date."""
+    events = dataset.events
+    near = events[
+        (events["event_date"] >= pd.Timestamp(day - timedelta(days=days)))
+        & (events["event_date"] <= pd.Timestamp(day + timedelta(days=days)))
+    ]
+    near = near[(near["province"] == code) | (near["district"] == code)]
+    return pd.DataFrame(
+        {
+            "date": near["event_date"].dt.date.astype(str),
+            "type": near["sub_event_type"],
+            "location": near["location"],
+            "fatalities": near["fatalities"],
+            "notes": near["notes"],
+            "source": [safe_link(u) for u in near["source_url"]],
+        }
+    )
+
+
+def summary_counts(states: dict[str, UnitState]) -> dict[str, int]:
+    """How many provinces are in each status."""
+    counts = dict.fromkeys(STATUS_STYLES, 0)
+    for state in states.values():
+        if state.unit.level == "province":
+            counts[state.status] += 1
+    return counts

@@ -1,0 +1,111 @@
+"""Static files the browser loads once: Leaflet, the cluster plugin, our JS, and the geometry.
+
+Streamlit serves ``dashboard/static/`` under ``/app/static/`` (``server.enableStaticServing``)
+and answers 400 for symlinks, so files are copied, not linked. Nothing here reaches the internet:
+Leaflet and markercluster come from the installed XStatic packages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+import xstatic.pkg.leaflet as xleaflet
+import xstatic.pkg.leaflet_markercluster as xcluster
+
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+WEB_DIR = Path(__file__).resolve().parent / "web"
+# The component's iframe lives at /component/<name>/index.html, so this reaches /app/static/
+# whatever server.baseUrlPath is.
+STATIC_URL = "../../app/static"
+# About 500 m: invisible at country zoom, and the district layer keeps its detail when zoomed.
+SIMPLIFY_TOLERANCE_DEG = 0.004
+
+VENDOR_FILES = {
+    "leaflet/leaflet.js": Path(xleaflet.BASE_DIR) / "leaflet.js",
+    "leaflet/leaflet.css": Path(xleaflet.BASE_DIR) / "leaflet.css",
+    "markercluster/leaflet.markercluster.js": Path(xcluster.BASE_DIR) / "leaflet.markercluster.js",
+    "markercluster/MarkerCluster.css": Path(xcluster.BASE_DIR) / "MarkerCluster.css",
+    "markercluster/MarkerCluster.Default.css": Path(xcluster.BASE_DIR)
+    / "MarkerCluster.Default.css",
+    "naqsha/naqsha.js": WEB_DIR / "naqsha.js",
+    "naqsha/naqsha.css": WEB_DIR / "naqsha.css",
+}
+JS_FILES = ("leaflet/leaflet.js", "markercluster/leaflet.markercluster.js", "naqsha/naqsha.js")
+CSS_FILES = (
+    "leaflet/leaflet.css",
+    "markercluster/MarkerCluster.css",
+    "markercluster/MarkerCluster.Default.css",
+    "naqsha/naqsha.css",
+)
+
+
+def install_static_assets(static_dir: Path = STATIC_DIR) -> None:
+    """Copy the JS and CSS files (and Leaflet's images) into the static folder if they changed."""
+    for name, source in VENDOR_FILES.items():
+        _copy_if_changed(source, static_dir / name)
+    for image in (Path(xleaflet.BASE_DIR) / "images").iterdir():
+        _copy_if_changed(image, static_dir / "leaflet" / "images" / image.name)
+
+
+def _copy_if_changed(source: Path, target: Path) -> None:
+    if target.exists() and not target.is_symlink() and target.read_bytes() == source.read_bytes():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_symlink():
+        target.unlink()
+    shutil.copyfile(source, target)
+
+
+def simplified(
+    geometry: gpd.GeoDataFrame, units: dict, tolerance: float = SIMPLIFY_TOLERANCE_DEG
+) -> gpd.GeoDataFrame:
+    """Simplify each level as one coverage, so neighbours keep sharing their edges exactly."""
+    frame = geometry.copy()
+    for level in ("province", "district"):
+        codes = [code for code in frame.index if units[code].level == level]
+        if codes:
+            frame.loc[codes, "geometry"] = shapely.coverage_simplify(
+                frame.geometry.loc[codes].values, tolerance
+            )
+    return frame
+
+
+def geometry_collection(geometry: gpd.GeoDataFrame, units: dict) -> dict:
+    """The map's GeoJSON: one feature per unit with the properties the tooltip and tests need."""
+    features = []
+    for code, row in geometry.iterrows():
+        unit = units[code]
+        properties = {
+            "unit": code,
+            "level": unit.level,
+            "parent": unit.parent or "",
+            "name_en": unit.name_en,
+            "name_fa": unit.name_fa,
+            "schematic": bool(row["schematic"]),
+        }
+        features.append(
+            {
+                "type": "Feature",
+                "properties": properties,
+                "geometry": shapely.geometry.mapping(shapely.set_precision(row.geometry, 1e-5)),
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def write_static_json(collection: dict, stem: str, static_dir: Path = STATIC_DIR) -> str:
+    """Write a JSON file named by its content hash (so browsers may cache it) and return its URL."""
+    text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    target = static_dir / "data" / f"{stem}-{digest}.json"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    return f"{STATIC_URL}/data/{target.name}"

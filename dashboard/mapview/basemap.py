@@ -1,0 +1,67 @@
+"""The base map: Leaflet from local files, no geometry inside; the Naqsha layer fetches it once."""
+
+from __future__ import annotations
+
+import html
+
+import folium
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from jinja2 import Template
+
+from dashboard.mapview.assets import CSS_FILES, JS_FILES, STATIC_URL
+from dashboard.mapview.legend import legend_html
+from dashboard.mapview.style import EVENT_STYLES, STATUS_STYLES
+
+AFGHANISTAN_BOUNDS = [[29.3, 60.4], [38.5, 75.0]]
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+
+
+class NaqshaLayer(JSCSSMixin, MacroElement):
+    """Loads the geometry from ``geometry_url`` once and restyles it on each ``Naqsha.update``."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        Naqsha.init({{ this._parent.get_name() }}, {{ this.options|tojson }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, options: dict, asset_url: str = STATIC_URL):
+        super().__init__()
+        self._name = "NaqshaLayer"
+        self.options = options
+        self.default_js = [(name, f"{asset_url}/{name}") for name in JS_FILES]
+        self.default_css = [(name, f"{asset_url}/{name}") for name in CSS_FILES]
+
+
+def layer_options(geometry_url: str, context_url: str | None, attribution: str) -> dict:
+    return {
+        "geometryUrl": geometry_url,
+        "contextUrl": context_url,
+        "styles": {
+            status: {"label": s.label, "colour": s.colour, "pattern": s.pattern}
+            for status, s in STATUS_STYLES.items()
+        },
+        "events": [
+            {"colour": colour, "letter": letter} for colour, letter in EVENT_STYLES.values()
+        ],
+        "legendHtml": legend_html(),
+        "attribution": html.escape(attribution),
+        "minZoom": 4,
+        "maxZoom": 13,
+    }
+
+
+def base_map(options: dict, tiles: bool = False, asset_url: str = STATIC_URL) -> folium.Map:
+    """A Leaflet map framed on Afghanistan with the Naqsha layer; tiles only when asked for."""
+    m = folium.Map(location=[34.0, 66.0], zoom_start=6, tiles=None, control_scale=True)
+    m.default_js = [("leaflet", f"{asset_url}/leaflet/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{asset_url}/leaflet/leaflet.css")]
+    if tiles:
+        folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap").add_to(m)
+    NaqshaLayer(options, asset_url).add_to(m)
+    m.fit_bounds(AFGHANISTAN_BOUNDS)
+    return m

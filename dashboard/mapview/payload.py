@@ -1,0 +1,192 @@
+"""What the browser receives per date: a status and fill per unit, and the events to draw.
+
+This is the only data that crosses the websocket on a slider step; the geometry does not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+
+import pandas as pd
+from branca.element import MacroElement
+from folium import FeatureGroup
+from jinja2 import Template
+
+from dashboard.data.records import PARTIAL
+from dashboard.mapview.style import EVENT_STYLES, fill_for
+from dashboard.timeline import Timeline, UnitState
+
+# Above this many events in the window the map shows counts per province instead of markers.
+MAX_MARKERS = 2000
+EVENT_TYPES = list(EVENT_STYLES)
+
+
+def state_note(state: UnitState) -> str:
+    """A short plain-text caveat for the tooltip: claims, inferred dates, inherited status."""
+    notes = []
+    record = state.record
+    if record is not None and record.claimed_by:
+        notes.append(f"Claimed by {record.claimed_by}")
+    if record is not None and record.disputed_by:
+        notes.append(f"disputed by {record.disputed_by}")
+    if record is not None and record.date_precision == "approximate":
+        notes.append("date approximate")
+    if state.inherited:
+        notes.append("no record of its own; follows its province")
+    return "; ".join(notes)
+
+
+def unit_styles(states: dict[str, UnitState]) -> dict[str, list[str]]:
+    """Per unit: status, fill (colour or pattern), since, confidence and caveat."""
+    return {
+        code: [
+            s.status,
+            fill_for(s.status, s.confidence, s.approximate),
+            s.since.isoformat() if s.since else "",
+            s.confidence,
+            state_note(s),
+        ]
+        for code, s in states.items()
+    }
+
+
+def shown_districts(
+    timeline: Timeline, states: dict[str, UnitState], selected: str | None
+) -> list[str]:
+    """Districts drawn on top of their province: those of partial provinces, and a selected one."""
+    shown = [
+        code
+        for code, s in states.items()
+        if s.unit.level == "district" and states[s.unit.parent].status == PARTIAL
+    ]
+    if selected in states and states[selected].unit.level == "district" and selected not in shown:
+        shown.append(selected)
+    return shown
+
+
+def unit_centres(units: dict, geometry) -> dict[str, tuple[float, float]]:
+    """Where to put a unit's aggregate marker: its sourced centre, else a point inside its shape."""
+    centres = {}
+    for code, unit in units.items():
+        if unit.centre_lat is not None:
+            centres[code] = (unit.centre_lat, unit.centre_lon)
+        elif code in geometry.index:
+            point = geometry.geometry[code].representative_point()
+            centres[code] = (round(point.y, 5), round(point.x, 5))
+    return centres
+
+
+def events_payload(
+    events: pd.DataFrame, units: dict, centres: dict[str, tuple[float, float]]
+) -> dict:
+    """Markers for the events on the map, or counts per province when there are too many."""
+    placed = events[events["latitude"].notna()]
+    if len(placed) <= MAX_MARKERS:
+        rows = [_marker_row(e) for e in placed.itertuples(index=False)]
+        mode = "markers"
+    else:
+        rows = _aggregate_rows(placed, units, centres)
+        mode = "aggregate"
+    key = (
+        hashlib.sha1(json.dumps([mode, rows], default=str).encode()).hexdigest()[:12]
+        if len(placed) <= MAX_MARKERS
+        else _aggregate_key(placed)
+    )
+    return {"mode": mode, "rows": rows, "key": key}
+
+
+def _marker_row(e) -> list:
+    type_index = EVENT_TYPES.index(e.event_type) if e.event_type in EVENT_TYPES else -1
+    fatalities = None if pd.isna(e.fatalities) else int(e.fatalities)
+    precision = []
+    if not pd.isna(e.geo_precision) and e.geo_precision > 1:
+        precision.append(f"place approximate (geo precision {e.geo_precision})")
+    if not pd.isna(e.time_precision) and e.time_precision > 1:
+        precision.append(f"date approximate (time precision {e.time_precision})")
+    title = f"{e.event_type}: {e.sub_event_type}"
+    place = ", ".join(p for p in (e.location, e.admin2, e.admin1) if p)
+    return [
+        round(e.latitude, 5),
+        round(e.longitude, 5),
+        type_index,
+        e.event_date.date().isoformat(),
+        title,
+        place,
+        e.notes,
+        fatalities,
+        e.source_url,
+        e.source,
+        "; ".join(precision),
+    ]
+
+
+def _aggregate_rows(
+    placed: pd.DataFrame, units: dict, centres: dict[str, tuple[float, float]]
+) -> list:
+    grouped = placed.groupby("province", sort=True).agg(
+        count=("event_date", "size"), fatalities=("fatalities", "sum")
+    )
+    rows = []
+    for code, row in grouped.iterrows():
+        if code in centres:
+            lat, lon = centres[code]
+            rows.append(
+                [lat, lon, int(row["count"]), int(row["fatalities"] or 0), units[code].name_en]
+            )
+    return rows
+
+
+def _aggregate_key(placed: pd.DataFrame) -> str:
+    return hashlib.sha1(
+        f"{len(placed)}:{placed['event_date'].iat[0]}:{placed['event_date'].iat[-1]}:{int(placed['fatalities'].fillna(0).sum())}".encode()
+    ).hexdigest()[:12]
+
+
+def state_payload(
+    timeline: Timeline,
+    day: date,
+    events: dict,
+    selected: str | None = None,
+    highlight: tuple[str, ...] = (),
+) -> dict:
+    """Everything the browser needs for one date."""
+    states = timeline.state_on(day)
+    return {
+        "date": day.isoformat(),
+        "units": unit_styles(states),
+        "districts": shown_districts(timeline, states, selected),
+        "selected": selected or "",
+        "highlight": list(highlight),
+        "events": events,
+    }
+
+
+class StateUpdate(MacroElement):
+    """Runs ``Naqsha.update(payload)`` in the browser.
+
+    It also empties ``window.feature_group``: streamlit-folium keeps every feature group it was
+    ever sent there (upstream issue #247), which grows the page's memory on every step.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        window.feature_group = [];
+        Naqsha.update({{ this.payload_json }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, payload: dict):
+        super().__init__()
+        self._name = "StateUpdate"
+        # ensure_ascii escapes U+2028/9; "</" is escaped so the JSON cannot close a <script>.
+        self.payload_json = json.dumps(payload, ensure_ascii=True, separators=(",", ":")).replace(
+            "</", "<\\/"
+        )
+
+
+def state_feature_group(payload: dict) -> FeatureGroup:
+    group = FeatureGroup(name="naqsha-state", control=False)
+    StateUpdate(payload).add_to(group)
+    return group

@@ -1,0 +1,71 @@
+"""Colours, patterns and marker shapes: one table that the map, legend and exports share.
+
+Colours are from the Okabe-Ito palette, which stays distinct for the common forms of colour
+blindness. Colour is never the only signal: contested and partial areas are hatched, and
+low-confidence or claimed statuses are striped with white.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dashboard.data.records import STATUSES
+
+
+@dataclass(frozen=True)
+class StatusStyle:
+    label: str
+    colour: str
+    pattern: str  # "solid", "hatch" (diagonal lines), or "cross" (cross-hatch)
+    description: str
+
+
+STATUS_STYLES: dict[str, StatusStyle] = {
+    "government": StatusStyle(
+        "Government", "#0072B2", "solid", "Held by the Islamic Republic of Afghanistan"
+    ),
+    "taliban": StatusStyle("Taliban", "#D55E00", "solid", "Held by the Taliban"),
+    "resistance": StatusStyle(
+        "Resistance",
+        "#009E73",
+        "solid",
+        "Held by the National Resistance Front or other anti-Taliban forces",
+    ),
+    "contested": StatusStyle(
+        "Contested",
+        "#E69F00",
+        "hatch",
+        "Fighting inside the capital or district centre; neither side in control",
+    ),
+    "partial": StatusStyle(
+        "Partial",
+        "#CC79A7",
+        "cross",
+        "Districts held by different sides; the districts are coloured one by one",
+    ),
+    "unknown": StatusStyle("No record", "#BBBBBB", "solid", "No record covers this date"),
+}
+assert tuple(STATUS_STYLES) == STATUSES
+
+EVENT_STYLES: dict[str, tuple[str, str]] = {
+    "Battles": ("#D55E00", "B"),
+    "Explosions/Remote violence": ("#000000", "E"),
+    "Violence against civilians": ("#CC79A7", "V"),
+    "Protests": ("#56B4E9", "P"),
+    "Riots": ("#E69F00", "R"),
+    "Strategic developments": ("#009E73", "S"),
+}
+
+
+def fill_for(status: str, confidence: str, claim_or_approximate: bool) -> str:
+    """The fill the map uses: a colour, or a pattern id when the status needs one.
+
+    Low confidence, disputed claims and inferred dates are shown as white stripes over the
+    colour (pattern ``low-<status>``) so that uncertainty is visible without a legend lookup.
+    """
+    style = STATUS_STYLES[status]
+    if style.pattern != "solid":
+        return f"url(#naqsha-{status})"
+    if confidence == "low" or claim_or_approximate:
+        return f"url(#naqsha-low-{status})"
+    return style.colour

@@ -1,0 +1,210 @@
+/* Naqsha map layer: geometry is fetched once; each date only restyles it.
+ * Every string that comes from data is inserted with textContent, never as HTML,
+ * and only http(s) addresses become links. */
+(function () {
+  "use strict";
+  var N = (window.Naqsha = window.Naqsha || {});
+  var SVG = "http://www.w3.org/2000/svg";
+  var HIDDEN = { stroke: false, fill: false };
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  }
+  function safeUrl(u) {
+    return typeof u === "string" && /^https?:\/\/[^\s]/i.test(u.trim()) ? u.trim() : null;
+  }
+  function svgEl(tag, attrs) {
+    var e = document.createElementNS(SVG, tag);
+    Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    return e;
+  }
+  function pattern(id, colour, stripe, cross) {
+    var p = svgEl("pattern", { id: id, patternUnits: "userSpaceOnUse", width: 8, height: 8, patternTransform: "rotate(45)" });
+    p.appendChild(svgEl("rect", { width: 8, height: 8, fill: "#ffffff" }));
+    p.appendChild(svgEl("rect", { width: stripe, height: 8, fill: colour }));
+    if (cross) p.appendChild(svgEl("rect", { width: 8, height: 3, fill: colour }));
+    return p;
+  }
+  function addPatterns(svg, styles) {
+    var defs = svgEl("defs", {});
+    Object.keys(styles).forEach(function (status) {
+      var s = styles[status];
+      defs.appendChild(pattern("naqsha-low-" + status, s.colour, 5, false));
+      if (s.pattern !== "solid") defs.appendChild(pattern("naqsha-" + status, s.colour, 3, s.pattern === "cross"));
+    });
+    svg.insertBefore(defs, svg.firstChild);
+  }
+
+  function tooltip(layer) {
+    var p = layer.feature.properties;
+    var st = (N.state && N.state.units[p.unit]) || ["unknown", "", "", "", ""];
+    var box = el("div", null, "naqsha-tip");
+    var title = el("strong", p.name_en);
+    box.appendChild(title);
+    if (p.name_fa) {
+      var fa = el("span", " " + p.name_fa);
+      fa.setAttribute("dir", "rtl");
+      fa.setAttribute("lang", "fa");
+      box.appendChild(fa);
+    }
+    var label = (N.opts.styles[st[0]] || { label: st[0] }).label;
+    box.appendChild(el("div", label + (st[2] ? " since " + st[2] : "") + (st[3] ? " (" + st[3] + " confidence)" : "")));
+    if (st[4]) box.appendChild(el("div", st[4], "naqsha-tip-note"));
+    if (p.schematic) box.appendChild(el("div", "Schematic shape, not a surveyed boundary", "naqsha-tip-note"));
+    return box;
+  }
+
+  function bind(feature, layer) {
+    layer.bindTooltip(tooltip, { sticky: true });
+  }
+
+  function styleFor(code, level) {
+    var st = N.state && N.state.units[code];
+    if (!st) return level === "province" ? { fillColor: "#BBBBBB", fillOpacity: 0.7, color: "#ffffff", weight: 1 } : HIDDEN;
+    if (level === "district" && N.state.districts.indexOf(code) < 0) return HIDDEN;
+    var selected = N.state.selected === code;
+    var highlighted = N.state.highlight.indexOf(code) >= 0;
+    return {
+      stroke: true,
+      fill: true,
+      fillColor: st[1],
+      fillOpacity: 0.75,
+      color: selected ? "#000000" : highlighted ? "#F0E442" : level === "district" ? "#333333" : "#ffffff",
+      weight: selected ? 4 : highlighted ? 4 : level === "district" ? 1.5 : 1,
+      dashArray: level === "district" ? "4 3" : null,
+    };
+  }
+
+  function restyle() {
+    if (!N.layers || !N.state) return;
+    N.layers.forEach(function (layer) {
+      var p = layer.feature.properties;
+      layer.setStyle(styleFor(p.unit, p.level));
+      if (N.state.selected === p.unit) layer.bringToFront();
+      if (layer.isTooltipOpen()) layer.setTooltipContent(tooltip(layer));
+    });
+  }
+
+  function eventMarker(row) {
+    // row: [lat, lon, typeIndex, date, type, location, notes, fatalities, url, source, precision]
+    var shape = N.opts.events[row[2]] || { colour: "#555555", letter: "?" };
+    var icon = L.divIcon({
+      className: "naqsha-ev naqsha-ev-" + row[2],
+      html: "<span style=\"background:" + shape.colour + "\">" + shape.letter + "</span>",
+      iconSize: [20, 20],
+    });
+    var marker = L.marker([row[0], row[1]], { icon: icon, title: String(row[4]) });
+    marker.bindPopup(function () {
+      var box = el("div", null, "naqsha-popup");
+      box.appendChild(el("strong", row[3] + " · " + row[4]));
+      if (row[5]) box.appendChild(el("div", row[5]));
+      if (row[6]) box.appendChild(el("p", row[6]));
+      box.appendChild(el("div", "Fatalities: " + (row[7] === null || row[7] === "" ? "not reported" : row[7])));
+      if (row[10]) box.appendChild(el("div", row[10], "naqsha-tip-note"));
+      var url = safeUrl(row[8]);
+      var src = el("div", "Source: ");
+      if (url) {
+        var a = el("a", row[9] || url);
+        a.href = url;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        src.appendChild(a);
+      } else {
+        src.appendChild(el("span", row[9] || row[8] || "none given"));
+      }
+      box.appendChild(src);
+      return box;
+    });
+    return marker;
+  }
+
+  function aggregateMarker(row) {
+    // row: [lat, lon, count, fatalities, label]
+    var radius = 6 + Math.sqrt(row[2]) * 1.5;
+    var circle = L.circleMarker([row[0], row[1]], { radius: Math.min(radius, 40), color: "#333333", weight: 1, fillColor: "#56B4E9", fillOpacity: 0.6 });
+    circle.bindTooltip(function () {
+      return el("div", row[4] + ": " + row[2] + " events, " + row[3] + " reported fatalities");
+    });
+    return circle;
+  }
+
+  function redrawEvents() {
+    var ev = N.state && N.state.events;
+    if (!ev || !N.eventLayer || ev.key === N.eventsKey) return;
+    N.eventsKey = ev.key;
+    N.eventLayer.clearLayers();
+    N.aggregateLayer.clearLayers();
+    if (ev.mode === "markers") N.eventLayer.addLayers(ev.rows.map(eventMarker));
+    else ev.rows.forEach(function (row) { N.aggregateLayer.addLayer(aggregateMarker(row)); });
+  }
+
+  function markPainted() {
+    var date = N.state ? N.state.date : "";
+    document.body.setAttribute("data-naqsha-selected", (N.state && N.state.selected) || "");
+    // Set after the next frame, so that tests and benchmarks can wait for the repaint.
+    window.requestAnimationFrame(function () {
+      document.body.setAttribute("data-naqsha-date", date);
+    });
+  }
+
+  function apply() {
+    restyle();
+    redrawEvents();
+    if (N.layers) markPainted();
+  }
+
+  N.init = function (map, opts) {
+    N.map = map;
+    N.opts = opts;
+    N.state = null;
+    N.layers = null;
+    N.eventsKey = null;
+    // Without a tile layer Leaflet has no maximum zoom, and the cluster plugin needs one.
+    map.setMinZoom(opts.minZoom);
+    map.setMaxZoom(opts.maxZoom);
+    var renderer = L.svg({ padding: 0.5 });
+    if (opts.contextUrl) {
+      fetch(opts.contextUrl).then(function (r) { return r.json(); }).then(function (gj) {
+        L.geoJSON(gj, { interactive: false, renderer: renderer, style: { color: "#9a9a9a", weight: 1, fillColor: "#efefef", fillOpacity: 1 } }).addTo(map).bringToBack();
+      });
+    }
+    var legend = L.control({ position: "bottomright" });
+    legend.onAdd = function () {
+      var box = L.DomUtil.create("div");
+      box.innerHTML = opts.legendHtml; // built from the style table only, never from data
+      return box;
+    };
+    legend.addTo(map);
+    if (map.attributionControl && opts.attribution) map.attributionControl.addAttribution(opts.attribution);
+    N.eventLayer = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 40 });
+    N.aggregateLayer = L.layerGroup();
+    fetch(opts.geometryUrl).then(function (r) { return r.json(); }).then(function (gj) {
+      var make = function (level) {
+        return L.geoJSON({ type: "FeatureCollection", features: gj.features.filter(function (f) { return f.properties.level === level; }) },
+          { renderer: renderer, style: function (f) { return styleFor(f.properties.unit, level); }, onEachFeature: bind }).addTo(map);
+      };
+      var provinces = make("province");
+      var districts = make("district");
+      addPatterns(renderer._container, opts.styles);
+      N.layers = [];
+      [provinces, districts].forEach(function (group) {
+        group.eachLayer(function (layer) {
+          var p = layer.feature.properties;
+          layer.getElement().classList.add("naqsha-unit", "naqsha-" + p.level, "naqsha-u-" + p.unit);
+          N.layers.push(layer);
+        });
+      });
+      map.addLayer(N.aggregateLayer);
+      map.addLayer(N.eventLayer);
+      apply();
+    });
+  };
+
+  N.update = function (state) {
+    N.state = state;
+    apply();
+  };
+})();
