@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import html
 import os
+import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
+import pandas as pd
 import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.data import SHIPPED_DATA, DataError, Dataset, load_dataset
+from dashboard.data.acled import merge_events, read_acled, suggested_changes, suggestions_csv
+from dashboard.data.boundaries import read_official_boundaries, replace_geometry
 from dashboard.detail import (
     districts_table,
     events_table,
@@ -41,6 +45,7 @@ from dashboard.timeline import Timeline
 from dashboard.timeline.events import WINDOWS, EventFilter, events_on
 
 DEFAULT_DATE = date(2021, 9, 4)
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # the same limit as server.maxUploadSize
 LINK = st.column_config.LinkColumn("source", display_text="open")
 
 
@@ -55,7 +60,7 @@ def _stamp(directory: Path) -> tuple:
 @st.cache_resource(show_spinner="Loading data…")
 def load(directory: str, stamp: tuple) -> tuple[Dataset, Timeline]:
     dataset = load_dataset(Path(directory))
-    return dataset, Timeline(dataset.units, dataset.control)
+    return dataset, Timeline.from_dataset(dataset)
 
 
 @st.cache_resource(show_spinner=False)
@@ -84,21 +89,36 @@ def map_resources(directory: str, stamp: tuple) -> dict:
 
 
 def unit_at(
-    dataset: Dataset, timeline: Timeline, resources: dict, lat: float, lon: float, day: date
+    dataset: Dataset,
+    timeline: Timeline,
+    resources: dict,
+    lat: float,
+    lon: float,
+    day: date,
+    selected: str,
 ) -> str | None:
-    """The unit under a click: a district if it is drawn (its province is partial), else the province."""
+    """The unit under a click: the province first; a drawn district once its province is open.
+
+    Districts are drawn only inside a partial province, so a first click opens the province
+    (with its district table) and a second click inside it drills down to the district.
+    """
     hits = [
         resources["codes"][i]
         for i in resources["tree"].query(shapely.Point(lon, lat), predicate="intersects")
     ]
-    provinces = [c for c in hits if dataset.units[c].level == "province"]
-    districts = [
-        c
-        for c in hits
-        if dataset.units[c].level == "district"
-        and timeline.state(dataset.units[c].parent, day).status == "partial"
-    ]
-    return (districts or provinces or [None])[0]
+    province = next((c for c in hits if dataset.units[c].level == "province"), None)
+    opened = {selected, dataset.units[selected].parent} if selected in dataset.units else set()
+    district = next(
+        (
+            c
+            for c in hits
+            if dataset.units[c].level == "district" and dataset.units[c].parent in opened
+        ),
+        None,
+    )
+    if district and timeline.state(dataset.units[district].parent, day).status == "partial":
+        return district
+    return province
 
 
 def init_state(first: date, last: date, units: dict) -> None:
@@ -120,7 +140,7 @@ def jump(target: date) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Naqsha — control of Afghanistan, 2021", layout="wide")
-    directory = data_directory()
+    directory = active_directory()
     try:
         stamp = _stamp(directory)
         dataset, timeline = load(str(directory), stamp)
@@ -158,16 +178,141 @@ def sidebar(dataset: Dataset) -> tuple[EventFilter, bool]:
     with st.sidebar:
         st.header("Events")
         window = st.radio("Show events from", list(WINDOWS), index=1, key="window")
+        events = current_events(dataset)
         types = st.multiselect("Event types", EVENT_TYPES, key="types", placeholder="All types")
-        tiles = st.checkbox("Basemap tiles (needs internet)", value=False, key="tiles")
-        st.header("Data")
-        boundary = dataset.boundary_set
-        st.markdown(f"**{_text(dataset.title)}**, version {_text(dataset.version)}")
-        st.markdown(
-            f"Boundaries: {_text(boundary.get('name', ''))} ({_text(boundary.get('licence', ''))}). {source_html(boundary.get('source', ''))}",
-            unsafe_allow_html=True,
+        subtypes = sorted(events["sub_event_type"].dropna().unique())
+        sub_types = st.multiselect(
+            "Sub-event types", subtypes, key="sub_types", placeholder="All sub-event types"
         )
-    return EventFilter(window=window, event_types=tuple(types)), tiles
+        actor = st.text_input("Actor contains", key="actor", placeholder="e.g. Taliban")
+        fatalities = st.number_input(
+            "Minimum fatalities", min_value=0, value=0, step=1, key="min_fatalities"
+        )
+        precise = st.checkbox(
+            "Only events with an exact place and date",
+            key="precise",
+            help="Hide events whose ACLED geo_precision or time_precision is 2 or 3",
+        )
+        tiles = st.checkbox("Basemap tiles (needs internet)", value=False, key="tiles")
+        import_panel(dataset)
+        data_panel(dataset)
+    limit = 1 if precise else 3
+    chosen = EventFilter(
+        window=window,
+        event_types=tuple(types),
+        sub_event_types=tuple(sub_types),
+        actor=actor.strip(),
+        min_fatalities=int(fatalities),
+        max_geo_precision=limit,
+        max_time_precision=limit,
+    )
+    return chosen, tiles
+
+
+def data_panel(dataset: Dataset) -> None:
+    st.header("Data")
+    boundary = dataset.boundary_set
+    st.markdown(f"**{_text(dataset.title)}**, version {_text(dataset.version)}")
+    st.markdown(
+        f"Boundaries: {_text(boundary.get('name', ''))} ({_text(boundary.get('licence', ''))}). {source_html(boundary.get('source', ''))}",
+        unsafe_allow_html=True,
+    )
+
+
+def current_events(dataset: Dataset) -> pd.DataFrame:
+    """The dataset's events plus any ACLED file uploaded in this session."""
+    extra = st.session_state.get("extra_events")
+    if extra and extra["directory"] == str(dataset.directory):
+        return extra["events"]
+    return dataset.events
+
+
+def import_panel(dataset: Dataset) -> None:
+    """Uploads for this session only; a bad file shows its problems and changes nothing."""
+    with st.expander("Add your own data (this session only)"):
+        upload = st.file_uploader("ACLED events (CSV export)", type=["csv"], key="acled_upload")
+        if upload is not None and st.session_state.get("acled_done") != upload.file_id:
+            st.session_state.acled_done = upload.file_id
+            add_acled(dataset, upload.name, upload.getvalue())
+        extra = st.session_state.get("extra_events")
+        if extra:
+            st.success(f"{extra['name']}: {extra['report']}")
+            if extra["suggestions"]:
+                st.download_button(
+                    "Suggested control changes (CSV)",
+                    suggestions_csv(extra["suggestions"]),
+                    file_name="suggested_control_changes.csv",
+                    mime="text/csv",
+                )
+        st.divider()
+        boundaries_form()
+    if st.session_state.get("import_problems"):
+        st.error("That file was not loaded; your other data is unchanged.")
+        st.code("\n".join(st.session_state.import_problems), language=None)
+
+
+def add_acled(dataset: Dataset, name: str, content: bytes) -> None:
+    try:
+        imported = read_acled(
+            content, name, dataset.units, dataset.geometry, max_bytes=MAX_UPLOAD_BYTES
+        )
+        matched = imported.events[imported.events["province"] != ""]
+        merged = merge_events(current_events(dataset), matched, name)
+    except DataError as error:
+        st.session_state.import_problems = [str(p) for p in error.problems]
+        return
+    st.session_state.import_problems = []
+    report = f"{imported.report.summary()} {len(matched)} event(s) added."
+    st.session_state.extra_events = {
+        "directory": str(dataset.directory),
+        "events": merged,
+        "report": report,
+        "name": name,
+        "suggestions": suggested_changes(matched, dataset.units),
+    }
+
+
+def boundaries_form() -> None:
+    with st.form("boundaries"):
+        st.markdown(
+            "**Official boundaries** (OCHA COD-AB zip, geoBoundaries GeoJSON or GeoPackage); units are matched on P-codes."
+        )
+        provinces = st.file_uploader(
+            "Provinces", type=["zip", "geojson", "json", "gpkg"], key="province_upload"
+        )
+        districts = st.file_uploader(
+            "Districts", type=["zip", "geojson", "json", "gpkg"], key="district_upload"
+        )
+        name = st.text_input("Name of the boundary set", value="OCHA COD-AB")
+        source = st.text_input("Source (URL)", value="https://data.humdata.org/")
+        licence = st.text_input("Licence", value="see the source")
+        submitted = st.form_submit_button("Use these boundaries")
+    if submitted and (provinces or districts):
+        use_boundaries(provinces, districts, {"name": name, "source": source, "licence": licence})
+
+
+def use_boundaries(provinces, districts, boundary_set: dict) -> None:
+    work = Path(tempfile.mkdtemp(prefix="naqsha-boundaries-"))
+    try:
+        read = {}
+        for level, upload in (("province", provinces), ("district", districts)):
+            if upload is not None:
+                path = work / upload.name
+                path.write_bytes(upload.getvalue())
+                read[level] = read_official_boundaries(path, level)
+        out = work / "data"
+        replace_geometry(
+            active_directory(), read.get("province"), read.get("district"), out, boundary_set
+        )
+    except DataError as error:
+        st.session_state.import_problems = [str(p) for p in error.problems]
+        return
+    st.session_state.import_problems = []
+    st.session_state.boundary_dir = str(out)
+
+
+def active_directory() -> Path:
+    return Path(st.session_state.get("boundary_dir") or data_directory())
 
 
 def _text(value: str) -> str:
@@ -230,7 +375,7 @@ def draw_map(
     chosen: tuple[EventFilter, bool],
 ) -> None:
     event_filter, tiles = chosen
-    events = events_on(dataset.events, day, event_filter)
+    events = events_on(current_events(dataset), day, event_filter)
     payload = state_payload(
         timeline,
         day,
@@ -241,8 +386,9 @@ def draw_map(
     def on_click() -> None:
         clicked = (st.session_state.get("map") or {}).get("last_clicked")
         if clicked:
+            day, selected = st.session_state.date, st.session_state.unit
             found = unit_at(
-                dataset, timeline, resources, clicked["lat"], clicked["lng"], st.session_state.date
+                dataset, timeline, resources, clicked["lat"], clicked["lng"], day, selected
             )
             if found:
                 st.session_state.unit = found
@@ -299,7 +445,7 @@ def detail_panel(dataset: Dataset, timeline: Timeline, day: date) -> None:
     st.subheader("History")
     st.dataframe(history_table(timeline, code), column_config={"source": LINK}, hide_index=True)
     st.subheader(f"Events within a week of {day.isoformat()}")
-    near = events_table(dataset, code, day)
+    near = events_table(current_events(dataset), code, day)
     if len(near):
         st.dataframe(near, column_config={"source": LINK}, hide_index=True)
     else:

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import argparse
 import csv
+import shutil
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
-from dashboard.data import SHIPPED_DATA, DataError, load_dataset
+from dashboard.data import SHIPPED_DATA, DataError, Problem, load_dataset
+from dashboard.data.acled import (
+    merge_events,
+    read_acled,
+    suggested_changes,
+    suggestions_csv,
+    write_events_csv,
+)
+from dashboard.data.boundaries import read_official_boundaries, replace_geometry
 from dashboard.timeline import Timeline
 
 STATUS_COLUMNS = ["unit", "name", "level", "parent", "status", "since", "confidence", "source_url"]
@@ -56,6 +66,51 @@ def build_parser() -> argparse.ArgumentParser:
         "--to", dest="end", required=True, type=_iso_date, help="last date, YYYY-MM-DD"
     )
     _data_option(changes)
+
+    acled = commands.add_parser(
+        "import-acled", help="validate an ACLED export and add its events to a data directory"
+    )
+    acled.add_argument("file", type=Path, help="ACLED CSV export (2023 layout or older)")
+    acled.add_argument(
+        "--suggestions",
+        type=Path,
+        help="also write suggested control changes (control.csv format) to this file",
+    )
+    _data_option(acled)
+
+    bounds = commands.add_parser(
+        "import-boundaries",
+        help="write a copy of a data directory with official boundaries (COD-AB, geoBoundaries, GeoPackage)",
+    )
+    bounds.add_argument(
+        "--provinces", type=Path, help="province boundary file (.zip shapefile, .geojson or .gpkg)"
+    )
+    bounds.add_argument(
+        "--districts", type=Path, help="district boundary file (.zip shapefile, .geojson or .gpkg)"
+    )
+    bounds.add_argument("--out", type=Path, required=True, help="new data directory to create")
+    bounds.add_argument(
+        "--province-code-field", help="field holding province P-codes (default ADM1_PCODE)"
+    )
+    bounds.add_argument(
+        "--district-code-field", help="field holding district P-codes (default ADM2_PCODE)"
+    )
+    bounds.add_argument(
+        "--parent-field", help="district field holding the province P-code (default ADM1_PCODE)"
+    )
+    bounds.add_argument(
+        "--repair",
+        action="store_true",
+        help="repair invalid polygons with shapely.make_valid instead of refusing them",
+    )
+    bounds.add_argument(
+        "--name", default="official boundaries", help="name of the boundary set, shown in the app"
+    )
+    bounds.add_argument("--source", default="", help="where the boundaries come from (URL)")
+    bounds.add_argument(
+        "--licence", default="see the source", help="licence of the boundaries, shown in the app"
+    )
+    _data_option(bounds)
     return parser
 
 
@@ -102,7 +157,7 @@ def run_validate(args: argparse.Namespace) -> int:
 def run_status(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.data)
     writer = _csv_writer(STATUS_COLUMNS)
-    for code, state in Timeline(dataset.units, dataset.control).state_on(args.date).items():
+    for code, state in Timeline.from_dataset(dataset).state_on(args.date).items():
         unit = state.unit
         writer.writerow(
             {
@@ -122,7 +177,7 @@ def run_status(args: argparse.Namespace) -> int:
 def run_changes(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.data)
     writer = _csv_writer(CHANGE_COLUMNS)
-    for change in Timeline(dataset.units, dataset.control).changes(args.start, args.end):
+    for change in Timeline.from_dataset(dataset).changes(args.start, args.end):
         writer.writerow(
             {
                 "date": change.date,
@@ -138,10 +193,75 @@ def run_changes(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_import_acled(args: argparse.Namespace) -> int:
+    dataset = load_dataset(args.data)
+    imported = read_acled(args.file, args.file.name, dataset.units, dataset.geometry)
+    matched = imported.events[imported.events["province"] != ""]
+    merged = merge_events(dataset.events, matched, args.file.name)
+    with tempfile.TemporaryDirectory() as tmp:  # validate the result before touching the data
+        trial = Path(tmp) / "data"
+        shutil.copytree(args.data, trial)
+        write_events_csv(merged, trial / "events.csv")
+        load_dataset(trial)
+    if args.suggestions:
+        args.suggestions.write_text(
+            suggestions_csv(suggested_changes(matched, dataset.units)), encoding="utf-8"
+        )
+    write_events_csv(merged, Path(args.data) / "events.csv")
+    print(f"{args.file.name} ({imported.layout} layout): {imported.report.summary()}")
+    print(
+        f"Added {len(matched)} event(s) to {args.data}; {len(imported.events) - len(matched)} unmatched event(s) left out."
+    )
+    return 0
+
+
+def run_import_boundaries(args: argparse.Namespace) -> int:
+    if not args.provinces and not args.districts:
+        raise DataError(
+            [
+                Problem(
+                    "import-boundaries",
+                    None,
+                    None,
+                    "no boundary file given",
+                    "give --provinces FILE, --districts FILE or both",
+                )
+            ]
+        )
+    provinces = (
+        read_official_boundaries(
+            args.provinces, "province", code_field=args.province_code_field, repair=args.repair
+        )
+        if args.provinces
+        else None
+    )
+    districts = (
+        read_official_boundaries(
+            args.districts,
+            "district",
+            code_field=args.district_code_field,
+            parent_field=args.parent_field,
+            repair=args.repair,
+        )
+        if args.districts
+        else None
+    )
+    boundary_set = {"name": args.name, "source": args.source, "licence": args.licence}
+    report = replace_geometry(Path(args.data), provinces, districts, args.out, boundary_set)
+    print(report.summary())
+    return 0
+
+
 def _csv_writer(columns: list[str]) -> csv.DictWriter:
     writer = csv.DictWriter(sys.stdout, columns, lineterminator="\n")
     writer.writeheader()
     return writer
 
 
-COMMANDS = {"validate": run_validate, "status": run_status, "changes": run_changes}
+COMMANDS = {
+    "validate": run_validate,
+    "status": run_status,
+    "changes": run_changes,
+    "import-acled": run_import_acled,
+    "import-boundaries": run_import_boundaries,
+}

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from dashboard.data import Dataset
 from dashboard.data.tables import is_web_url
 from dashboard.mapview.payload import state_note
 from dashboard.mapview.style import STATUS_STYLES
@@ -115,9 +114,8 @@ def districts_table(timeline: Timeline, code: str, day: date) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def events_table(dataset: Dataset, code: str, day: date, days: int = NEAR_DAYS) -> pd.DataFrame:
+def events_table(events: pd.DataFrame, code: str, day: date, days: int = NEAR_DAYS) -> pd.DataFrame:
     """Events in the unit within ``days`` either side of the date."""
-    events = dataset.events
     near = events[
         (events["event_date"] >= pd.Timestamp(day - timedelta(days=days)))
         & (events["event_date"] <= pd.Timestamp(day + timedelta(days=days)))

@@ -176,25 +176,9 @@ def _check_places(
     placed = ~np.isnan(lat)
     if not placed.any():
         return
-    province_codes = [u.unit for u in units.values() if u.level == "province"]
-    country = shapely.union_all(geometry.geometry.loc[province_codes].values).buffer(
-        POINT_TOLERANCE_DEG
+    inside = check_in_country(
+        check, frame, units, geometry, placed, "or leave them empty for events abroad"
     )
-    shapely.prepare(country)
-    inside = shapely.contains_xy(country, lon, lat)
-    swapped = shapely.contains_xy(country, lat, lon)
-    for i in np.flatnonzero(placed & ~inside):
-        fix = (
-            "latitude and longitude look swapped: exchange them"
-            if swapped[i]
-            else "check the coordinates (decimal degrees, latitude first), or leave them empty for events abroad"
-        )
-        check.add(
-            int(frame["row"].iat[i]),
-            "latitude",
-            f"the point {lat[i]}, {lon[i]} lies outside the map's boundaries",
-            fix,
-        )
     for i in np.flatnonzero(placed & inside):
         code = provinces.get(str(frame["admin1"].iat[i]).casefold())
         if code and not geometry.geometry[code].buffer(POINT_TOLERANCE_DEG).contains(
@@ -206,6 +190,40 @@ def _check_places(
                 f"the point {lat[i]}, {lon[i]} lies outside {frame['admin1'].iat[i]}",
                 "correct the coordinates or the province name",
             )
+
+
+def check_in_country(
+    check: FieldChecker,
+    frame: pd.DataFrame,
+    units: dict[str, Unit],
+    geometry: gpd.GeoDataFrame,
+    placed: np.ndarray,
+    otherwise: str,
+) -> np.ndarray:
+    """Add a problem for each placed point outside the provinces; return which points are in.
+
+    When a point is outside but its swapped coordinates fall inside, the fix says to swap them.
+    """
+    lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(dtype=float)
+    lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(dtype=float)
+    codes = [c for c in geometry.index if units[c].level == "province"]
+    country = shapely.union_all(geometry.geometry.loc[codes].values).buffer(POINT_TOLERANCE_DEG)
+    shapely.prepare(country)
+    inside = shapely.contains_xy(country, lon, lat)
+    swapped = shapely.contains_xy(country, lat, lon)
+    for i in np.flatnonzero(placed & ~inside):
+        fix = (
+            f"latitude and longitude look swapped: swap them (latitude {lon[i]}, longitude {lat[i]})"
+            if swapped[i]
+            else f"check the coordinates (decimal degrees, latitude first), {otherwise}"
+        )
+        check.add(
+            int(frame["row"].iat[i]),
+            "latitude",
+            f"the point {lat[i]}, {lon[i]} lies outside the map's boundaries",
+            fix,
+        )
+    return inside
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

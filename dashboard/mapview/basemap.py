@@ -57,7 +57,14 @@ def layer_options(geometry_url: str, context_url: str | None, attribution: str) 
 
 def base_map(options: dict, tiles: bool = False, asset_url: str = STATIC_URL) -> folium.Map:
     """A Leaflet map framed on Afghanistan with the Naqsha layer; tiles only when asked for."""
-    m = folium.Map(location=[34.0, 66.0], zoom_start=6, tiles=None, control_scale=True)
+    m = folium.Map(
+        location=[34.0, 66.0],
+        zoom_start=6,
+        tiles=None,
+        control_scale=True,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+    )
     m.default_js = [("leaflet", f"{asset_url}/leaflet/leaflet.js")]
     m.default_css = [("leaflet_css", f"{asset_url}/leaflet/leaflet.css")]
     if tiles:

@@ -4,8 +4,10 @@ Rules (documented in ``geodata/README.md``):
 
 * A unit's own record gives its status on the dates it covers.
 * A province with district records takes its status from its districts on the dates any of them
-  has a record. Districts without a record on that date follow the province's own record. If all
-  agree, the province takes that status; if they differ, it is ``partial``.
+  has a record. Districts without a record on that date follow the province's own record. Where
+  the listed districts do not cover the whole province (``fully_divided`` says which do), the
+  province's own record also stands for the rest of it. If all agree, the province takes that
+  status; if they differ, it is ``partial``.
 * A district with no record of its own on a date follows its province's own record
   (``inherited`` is then true).
 * A date no record covers is ``unknown``.
@@ -81,10 +83,20 @@ class Timeline:
     ----------
     units : dict of str to Unit
     control : sequence of ControlRecord
+    fully_divided : set of str, optional
+        Provinces whose listed districts cover all of their area (see
+        ``Dataset.fully_divided``). For the others the province's own record speaks for the
+        part no listed district covers.
     """
 
-    def __init__(self, units: dict[str, Unit], control: tuple[ControlRecord, ...]):
+    def __init__(
+        self,
+        units: dict[str, Unit],
+        control: tuple[ControlRecord, ...],
+        fully_divided: frozenset[str] = frozenset(),
+    ):
         self.units = units
+        self.fully_divided = fully_divided
         self._own: dict[str, list[ControlRecord]] = defaultdict(list)
         for record in control:
             self._own[record.unit].append(record)
@@ -94,6 +106,11 @@ class Timeline:
                 self._children[unit.parent].append(unit.unit)
         self.segments: dict[str, list[Segment]] = {code: self._segments_of(code) for code in units}
         self._starts = {code: [s.start for s in segs] for code, segs in self.segments.items()}
+
+    @classmethod
+    def from_dataset(cls, dataset) -> Timeline:
+        """The timeline of a loaded ``dashboard.data.Dataset``."""
+        return cls(dataset.units, dataset.control, dataset.fully_divided())
 
     # -- queries ---------------------------------------------------------------------------
     def state(self, code: str, day: date) -> UnitState:
@@ -218,6 +235,8 @@ class Timeline:
             if r
         ]
         district_records = [r for r in in_force if r.unit != code]
+        if own_record is not None and code not in self.fully_divided:
+            in_force.append(own_record)
         if not district_records:
             if own_record is None:
                 return None

@@ -82,9 +82,16 @@
     if (!N.layers || !N.state) return;
     N.layers.forEach(function (layer) {
       var p = layer.feature.properties;
-      layer.setStyle(styleFor(p.unit, p.level));
+      var style = styleFor(p.unit, p.level);
+      layer.setStyle(style);
+      // A hidden district must not catch the pointer meant for its province.
+      layer.getElement().style.pointerEvents = style === HIDDEN ? "none" : "";
       if (N.state.selected === p.unit) layer.bringToFront();
       if (layer.isTooltipOpen()) layer.setTooltipContent(tooltip(layer));
+    });
+    // Drawn districts stay above their (possibly selected) province.
+    N.layers.forEach(function (layer) {
+      if (N.state.districts.indexOf(layer.feature.properties.unit) >= 0) layer.bringToFront();
     });
   }
 

@@ -1,0 +1,481 @@
+"""Importing ACLED CSV exports as events, and turning territory events into control suggestions.
+
+ACLED (https://acleddata.com/) publishes events as CSV. Exports made before the 2023 layout change
+carry ``data_id``, ``event_id_no_cnty`` and ``iso3``; later ones carry ``disorder_type``,
+``civilian_targeting`` and ``tags`` instead. Both carry ``event_id_cnty``, which is the id kept
+here. Only the columns of our event schema (``dashboard.data.events.EVENT_COLUMNS``) are kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from dashboard.data.events import (
+    EVENT_COLUMNS,
+    EVENT_TAXONOMY,
+    _typed,
+    assign_units,
+    check_in_country,
+)
+from dashboard.data.problems import DataError, Problem
+from dashboard.data.records import Unit
+from dashboard.data.tables import DEFAULT_MAX_BYTES, FieldChecker, read_csv
+
+ACLED_REQUIRED = (
+    "event_id_cnty",
+    "event_date",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "latitude",
+    "longitude",
+)
+ACLED_URL = "https://acleddata.com/"
+ACLED_CONFIDENCE = "medium"
+LAYOUT_2023 = "2023"
+LAYOUT_OLD = "pre-2023"
+_OLD_ONLY = ("event_id_no_cnty", "data_id", "iso3")
+_NEW_ONLY = ("disorder_type", "civilian_targeting", "tags")
+_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y")
+_DATE_FIX = "write the date as YYYY-MM-DD (e.g. 2021-08-15) or as ACLED's older '15 August 2021'"
+_KEPT = (
+    "actor2", "country", "admin1", "admin2", "location", "notes", "source",
+)  # fmt: skip
+TERRITORY_SUB_EVENTS = (
+    "Non-state actor overtakes territory",
+    "Government regains territory",
+    "Non-violent transfer of territory",
+)
+SUGGESTION_COLUMNS = (
+    "unit", "level", "status", "valid_from", "valid_to", "confidence", "claimed_by", "disputed_by",
+    "date_precision", "source_url", "source_publisher", "source_title", "note",
+)  # fmt: skip
+
+
+@dataclass
+class MatchReport:
+    """How imported events were tied to units.
+
+    Attributes
+    ----------
+    by_point : int
+        Events placed by point-in-polygon (``geo_precision`` 1 or 2 and inside a polygon).
+    by_name : int
+        Events placed by matching ACLED's ``admin1``/``admin2`` names against ``units.csv``.
+    unmatched : int
+        Events tied to no unit.
+    unmatched_events : list of (int, str, str)
+        ``(row, location, admin1)`` of each unmatched event; ``row`` is the line in the file.
+    """
+
+    by_point: int = 0
+    by_name: int = 0
+    unmatched: int = 0
+    unmatched_events: list[tuple[int, str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One paragraph for the user: counts, then the unmatched events by row."""
+        text = (
+            f"{self.by_point} event(s) placed by their coordinates, {self.by_name} by their "
+            f"admin1/admin2 names, {self.unmatched} not tied to any unit"
+        )
+        if self.unmatched_events:
+            listed = "; ".join(
+                f"row {row}: {location or 'no location'} ({admin1 or 'no admin1'})"
+                for row, location, admin1 in self.unmatched_events
+            )
+            text += f" ({listed})"
+        return text + "."
+
+
+@dataclass
+class AcledImport:
+    """An ACLED export read into our event schema.
+
+    Attributes
+    ----------
+    name : str
+        The file's name.
+    layout : str
+        ``"2023"`` or ``"pre-2023"`` (``"unknown"`` when neither layout's own columns appear).
+    events : pandas.DataFrame
+        The same columns and dtypes as ``load_events`` returns, sorted by ``event_date``.
+    report : MatchReport
+        How events were tied to units.
+    """
+
+    name: str
+    layout: str
+    events: pd.DataFrame
+    report: MatchReport
+
+
+def read_acled(
+    source: Path | bytes,
+    name: str,
+    units: dict[str, Unit],
+    geometry: gpd.GeoDataFrame,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> AcledImport:
+    """Read an ACLED CSV export, checking every row; raise ``DataError`` listing every problem.
+
+    Parameters
+    ----------
+    source : Path or bytes
+        The export, or its content (an upload).
+    name : str
+        The file's name as the user knows it, used in every message.
+    units : dict of str to Unit
+        The units of the data directory the events are for.
+    geometry : geopandas.GeoDataFrame
+        Their polygons, indexed by P-code.
+    max_bytes : int
+        Larger files are refused before they are parsed.
+
+    Returns
+    -------
+    AcledImport
+
+    Notes
+    -----
+    ACLED exports carry no link to the reports behind an event, so every imported event gets
+    ``source_url`` = ``https://acleddata.com/`` and ``confidence`` = ``medium``; ACLED's own
+    ``source`` text (the outlets it cites) is kept. Dates may be ``YYYY-MM-DD`` or, in older
+    exports, ``15 August 2021``. ``time_precision`` and ``geo_precision`` must be 1, 2 or 3.
+    A point outside the country is an error (the fix says to swap the coordinates when the
+    swapped point lies in the country), so the events load like the shipped ones.
+
+    Events are tied to units by point-in-polygon when ``geo_precision`` is 1 or 2 and the point
+    lies in a polygon, and otherwise by matching ``admin1``/``admin2`` against unit names (see
+    :func:`name_key`). When a province is found, ``admin1`` is rewritten to its name in
+    ``units.csv`` so that the events pass the loader's province check.
+    """
+    table = read_csv(source, name, required=ACLED_REQUIRED, max_bytes=max_bytes)
+    check = FieldChecker(name)
+    seen: dict[str, int] = {}
+    rows = [_acled_row(check, row, rec, seen) for row, rec in table.rows]
+    frame = pd.DataFrame(rows, columns=[*EVENT_COLUMNS, "row"])
+    if not check.problems:
+        placed = np.ones(len(frame), dtype=bool)
+        check_in_country(
+            check, frame, units, geometry, placed, "or filter the export to Afghanistan"
+        )
+    check.raise_if_any()
+    frame = assign_units(_typed(frame), units, geometry)
+    frame, report = _match_units(frame, units)
+    frame = frame[[*EVENT_COLUMNS, "row", "province", "district"]]
+    events = frame.sort_values("event_date", kind="stable").reset_index(drop=True)
+    return AcledImport(name, _layout(table.columns), events, report)
+
+
+def _layout(columns: list[str]) -> str:
+    if any(c in columns for c in _NEW_ONLY):
+        return LAYOUT_2023
+    if any(c in columns for c in _OLD_ONLY):
+        return LAYOUT_OLD
+    return "unknown"
+
+
+def _acled_row(
+    check: FieldChecker, row: int, rec: dict[str, str], seen: dict[str, int]
+) -> dict[str, object]:
+    event_id = check.text(row, rec, "event_id_cnty")
+    if event_id and event_id in seen:
+        check.add(
+            row,
+            "event_id_cnty",
+            f"the event id '{event_id}' is also used on row {seen[event_id]}",
+            "remove the duplicate row (the export may have been concatenated twice)",
+        )
+    seen.setdefault(event_id, row)
+    _check_types(check, row, rec)
+    check.text(row, rec, "actor1")
+    check.choice(row, rec, "time_precision", ("1", "2", "3"), required=False)
+    _check_coordinates(check, row, rec)
+    _check_fatalities(check, row, rec)
+    return {
+        **{c: "" for c in EVENT_COLUMNS},
+        **{c: rec.get(c, "") for c in _KEPT},
+        "event_id_cnty": event_id,
+        "event_date": _acled_date(check, row, rec),
+        "event_type": rec.get("event_type", ""),
+        "sub_event_type": rec.get("sub_event_type", ""),
+        "actor1": rec.get("actor1", ""),
+        "time_precision": rec.get("time_precision", ""),
+        "latitude": rec.get("latitude", ""),
+        "longitude": rec.get("longitude", ""),
+        "geo_precision": rec.get("geo_precision", ""),
+        "fatalities": rec.get("fatalities", ""),
+        "source_url": ACLED_URL,
+        "confidence": ACLED_CONFIDENCE,
+        "row": row,
+    }
+
+
+def _acled_date(check: FieldChecker, row: int, rec: dict[str, str]) -> str | None:
+    """The date as ``YYYY-MM-DD``, from either of ACLED's formats; ``None`` when bad."""
+    value = rec.get("event_date", "")
+    parsed = parse_acled_date(value)
+    if parsed is None:
+        message = "the date is empty" if not value else f"'{value}' is not a valid date"
+        check.add(row, "event_date", message, _DATE_FIX)
+        return None
+    return parsed.isoformat()
+
+
+def parse_acled_date(value: str) -> date | None:
+    """Parse ``2021-08-15`` or ``15 August 2021``; ``None`` for anything else."""
+    for pattern in _DATE_FORMATS:
+        try:
+            return datetime.strptime(value.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _check_types(check: FieldChecker, row: int, rec: dict[str, str]) -> None:
+    event_type = check.choice(row, rec, "event_type", tuple(EVENT_TAXONOMY))
+    sub_type = rec.get("sub_event_type", "")
+    if event_type in EVENT_TAXONOMY and sub_type not in EVENT_TAXONOMY[event_type]:
+        check.add(
+            row,
+            "sub_event_type",
+            f"'{sub_type}' is not a sub-event type of '{event_type}'",
+            f"use one of: {', '.join(EVENT_TAXONOMY[event_type])}",
+        )
+
+
+def _check_coordinates(check: FieldChecker, row: int, rec: dict[str, str]) -> None:
+    lat = check.number(row, rec, "latitude", -90, 90)
+    lon = check.number(row, rec, "longitude", -180, 180)
+    if lat is not None and lon is not None:
+        check.choice(row, rec, "geo_precision", ("1", "2", "3"))
+
+
+def _check_fatalities(check: FieldChecker, row: int, rec: dict[str, str]) -> None:
+    fatalities = rec.get("fatalities", "")
+    if fatalities and not fatalities.isdigit():
+        check.add(
+            row,
+            "fatalities",
+            f"'{fatalities}' is not a whole number",
+            "write a whole number of 0 or more, or leave it empty",
+        )
+
+
+# -- tying events to units by name -----------------------------------------------------------
+
+
+def name_key(name: str) -> str:
+    """A spelling-tolerant key: case, accents, spaces, hyphens and ``-e-``/``-i-`` ignored.
+
+    ``Sar-e-Pol``, ``Sar-e Pol``, ``sar i pol`` and ``Sarpol`` all give ``sarpol``.
+    """
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    text = re.sub(r"(?<=[a-z])[\s\-_']+[ei][\s\-_']+(?=[a-z])", "", text)
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+def _name_index(units: dict[str, Unit]) -> dict[tuple[str, str], str]:
+    """``(parent or '', key) -> P-code``, each unit under its full name and without parentheses."""
+    index: dict[tuple[str, str], str] = {}
+    for unit in units.values():
+        parent = (unit.parent or "") if unit.level == "district" else ""
+        for variant in (unit.name_en, re.sub(r"\(.*?\)", "", unit.name_en)):
+            if name_key(variant):
+                index.setdefault((parent, name_key(variant)), unit.unit)
+    return index
+
+
+def _match_units(frame: pd.DataFrame, units: dict[str, Unit]) -> tuple[pd.DataFrame, MatchReport]:
+    index = _name_index(units)
+    report = MatchReport()
+    provinces, districts = [], []
+    for rec in frame.to_dict("records"):
+        province, district, how = _match_one(rec, units, index)
+        provinces.append(province)
+        districts.append(district)
+        if how == "point":
+            report.by_point += 1
+        elif how == "name":
+            report.by_name += 1
+        else:
+            report.unmatched += 1
+            report.unmatched_events.append((int(rec["row"]), rec["location"], rec["admin1"]))
+    frame = frame.assign(province=provinces, district=districts)
+    frame["admin1"] = [
+        units[p].name_en if p else a for p, a in zip(provinces, frame["admin1"], strict=True)
+    ]
+    return frame, report
+
+
+def _match_one(
+    rec: dict, units: dict[str, Unit], index: dict[tuple[str, str], str]
+) -> tuple[str, str, str]:
+    """``(province, district, how)`` for one event; ``how`` is point, name or ''."""
+    precise = not pd.isna(rec["geo_precision"]) and int(rec["geo_precision"]) in (1, 2)
+    if precise and rec["province"]:
+        district = rec["district"] or _district_by_name(rec, rec["province"], units, index)
+        return rec["province"], district, "point"
+    province = index.get(("", name_key(rec["admin1"])), "")
+    if province:
+        return province, _district_by_name(rec, province, units, index), "name"
+    return "", "", ""
+
+
+def _district_by_name(
+    rec: dict, province: str, units: dict[str, Unit], index: dict[tuple[str, str], str]
+) -> str:
+    code = index.get((province, name_key(rec["admin2"])), "") if rec["admin2"] else ""
+    return code if code and units[code].level == "district" else ""
+
+
+# -- control suggestions ---------------------------------------------------------------------
+
+
+def suggested_changes(events: pd.DataFrame, units: dict[str, Unit]) -> list[dict]:
+    """Suggested ``control.csv`` rows from events that change who holds territory.
+
+    Events whose ``sub_event_type`` is one of :data:`TERRITORY_SUB_EVENTS` become one dict each,
+    with the ``control.csv`` columns (:data:`SUGGESTION_COLUMNS`) plus ``event_id_cnty`` and
+    ``skipped``. ``skipped`` is empty for a suggestion, and otherwise says why the event gives
+    none (an actor that maps to no status, or an event tied to no unit); such rows have an empty
+    ``status``. The unit is the event's district if it has one, else its province.
+
+    Suggestions have confidence ``low``: they are for review, not for direct use. The status
+    comes from ``actor1``, checked in this order: Taliban → taliban; National Resistance Front
+    or any militia (including ACLED's ``Militia (Pro-Government)``) → resistance; Afghan
+    military, police or government forces → government, except ACLED's post-August-2021 actors
+    ``... (2021-)``, which are the Taliban state → taliban.
+    """
+    chosen = events[events["sub_event_type"].isin(TERRITORY_SUB_EVENTS)]
+    return [_suggestion(rec, units) for rec in chosen.to_dict("records")]
+
+
+def actor_status(actor: str) -> str:
+    """The control status an ACLED ``actor1`` stands for, or '' if none."""
+    lowered = actor.casefold()
+    state_forces = ("military forces of afghanistan", "police forces of afghanistan", "government")
+    if "taliban" in lowered:
+        return "taliban"
+    if "national resistance front" in lowered or "militia" in lowered:
+        return "resistance"
+    if any(s in lowered for s in state_forces):
+        return "taliban" if "(2021-)" in lowered else "government"
+    return ""
+
+
+def _suggestion(rec: dict, units: dict[str, Unit]) -> dict:
+    event_id = str(rec["event_id_cnty"])
+    code = rec.get("district") or rec.get("province") or ""
+    status = actor_status(str(rec["actor1"]))
+    skipped = ""
+    if not status:
+        skipped = f"actor1 '{rec['actor1']}' is not the Taliban, Afghan state forces, the NRF or a militia"
+    elif not code:
+        skipped = "the event is tied to no unit"
+    day = pd.Timestamp(rec["event_date"]).date().isoformat()
+    precise = not pd.isna(rec["time_precision"]) and int(rec["time_precision"]) == 1
+    return {
+        "unit": code,
+        "level": units[code].level if code in units else "",
+        "status": "" if skipped else status,
+        "valid_from": day,
+        "valid_to": "",
+        "confidence": "low",
+        "claimed_by": "",
+        "disputed_by": "",
+        "date_precision": "day" if precise else "approximate",
+        "source_url": rec["source_url"],
+        "source_publisher": f"ACLED ({rec['source']})" if rec["source"] else "ACLED",
+        "source_title": f"ACLED event {event_id}: {rec['sub_event_type']}",
+        "note": f"Suggested from ACLED event {event_id} ({rec['actor1']}); review before use. ACLED notes: {rec['notes']}",
+        "event_id_cnty": event_id,
+        "skipped": skipped,
+    }
+
+
+def suggestions_csv(rows: list[dict]) -> str:
+    """The suggestions that are not skipped, as ``control.csv`` text (header included)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(
+        buffer, fieldnames=SUGGESTION_COLUMNS, extrasaction="ignore", lineterminator="\n"
+    )
+    writer.writeheader()
+    writer.writerows(r for r in rows if not r.get("skipped"))
+    return buffer.getvalue()
+
+
+# -- writing and merging events --------------------------------------------------------------
+
+
+def write_events_csv(events: pd.DataFrame, path: Path) -> None:
+    """Write events as ``events.csv`` (columns :data:`EVENT_COLUMNS`, dates ``YYYY-MM-DD``).
+
+    The file is written next to ``path`` first and renamed, so a failure leaves no half file.
+    """
+    text = events_csv(events)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def events_csv(events: pd.DataFrame) -> str:
+    """Events as ``events.csv`` text."""
+    frame = events.reindex(columns=list(EVENT_COLUMNS)).copy()
+    frame["event_date"] = pd.to_datetime(frame["event_date"]).dt.strftime("%Y-%m-%d")
+    for column in ("latitude", "longitude"):
+        frame[column] = ["" if pd.isna(v) else repr(float(v)) for v in frame[column].to_numpy()]
+    frame = frame.astype(object).where(frame.notna(), "")
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
+def merge_events(
+    existing: pd.DataFrame, new: pd.DataFrame, name: str = "imported events"
+) -> pd.DataFrame:
+    """``existing`` and ``new`` together, sorted by date; ``DataError`` if an id is in both.
+
+    Parameters
+    ----------
+    existing, new : pandas.DataFrame
+        Events as ``load_events`` or :func:`read_acled` return them.
+    name : str
+        The name of the file ``new`` came from, used in messages.
+    """
+    known = set(existing["event_id_cnty"])
+    clashes = new[new["event_id_cnty"].isin(known)]
+    if len(clashes):
+        raise DataError(
+            [
+                Problem(
+                    name,
+                    int(r["row"]) if "row" in r and not pd.isna(r["row"]) else None,
+                    "event_id_cnty",
+                    f"the event id '{r['event_id_cnty']}' is already in the existing events",
+                    "leave this event out of the import, or give it an id not yet used",
+                )
+                for r in clashes.to_dict("records")
+            ]
+        )
+    frames = [f for f in (existing, new) if len(f)]
+    merged = pd.concat(frames, ignore_index=True) if frames else existing.copy()
+    return merged.sort_values("event_date", kind="stable").reset_index(drop=True)

@@ -1,0 +1,339 @@
+"""Importing ACLED exports: both layouts, every malformed input, unit matching and suggestions."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard.data import DataError, Problem, load_dataset
+from dashboard.data.acled import (
+    ACLED_URL,
+    AcledImport,
+    actor_status,
+    merge_events,
+    name_key,
+    parse_acled_date,
+    read_acled,
+    suggested_changes,
+    suggestions_csv,
+    write_events_csv,
+)
+from dashboard.data.control import load_control
+from dashboard.data.events import EVENT_COLUMNS, load_events
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ACLED = FIXTURES / "acled"
+BAD = FIXTURES / "bad"
+NEW_LAYOUT = ACLED / "acled_2023_layout.csv"
+OLD_LAYOUT = ACLED / "acled_pre2023_layout.csv"
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_dataset()
+
+
+@pytest.fixture(scope="module")
+def new_import(shipped) -> AcledImport:
+    return read_acled(NEW_LAYOUT, NEW_LAYOUT.name, shipped.units, shipped.geometry)
+
+
+@pytest.fixture(scope="module")
+def old_import(shipped) -> AcledImport:
+    return read_acled(OLD_LAYOUT, OLD_LAYOUT.name, shipped.units, shipped.geometry)
+
+
+def problems_of(shipped, name: str, **kwargs) -> list[Problem]:
+    with pytest.raises(DataError) as caught:
+        read_acled(BAD / name, name, shipped.units, shipped.geometry, **kwargs)
+    problems = caught.value.problems
+    assert problems
+    for problem in problems:
+        assert problem.file == name
+        assert problem.fix.strip()
+    return problems
+
+
+def only(problems: list[Problem]) -> Problem:
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+# -- valid exports ---------------------------------------------------------------------------
+
+
+def test_2023_layout_has_the_shipped_columns_and_types(new_import, shipped):
+    events = new_import.events
+    assert new_import.layout == "2023"
+    assert len(events) == 11
+    assert list(events.columns) == list(shipped.events.columns)
+    assert (events.dtypes == shipped.events.dtypes).all()
+    assert events["event_date"].is_monotonic_increasing
+
+
+def test_imported_events_carry_acled_url_medium_confidence_and_acled_text(new_import):
+    events = new_import.events
+    assert set(events["source_url"]) == {ACLED_URL}
+    assert set(events["confidence"]) == {"medium"}
+    assert set(events["source"]) == {"Synthetic Test Wire"}
+    assert events["notes"].str.startswith("Synthetic test event").all()
+    assert events["time_precision"].between(1, 3).all()
+    assert events["geo_precision"].between(1, 3).all()
+    assert set(events["country"]) == {"Afghanistan"}
+    assert int(events["fatalities"].sum()) == 6
+
+
+def test_pre2023_layout_with_long_dates_gives_the_same_events(old_import, new_import):
+    assert old_import.layout == "pre-2023"
+    same = [c for c in new_import.events.columns if c != "event_id_cnty"]
+    pd.testing.assert_frame_equal(old_import.events[same], new_import.events[same])
+    assert old_import.events["event_id_cnty"].str.startswith("AFG8").all()
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("2021-08-15", "2021-08-15"), ("15 August 2021", "2021-08-15"), ("05 May 2021", "2021-05-05")],
+)
+def test_both_acled_date_formats_parse(text, iso):
+    assert parse_acled_date(text).isoformat() == iso
+
+
+@pytest.mark.parametrize("text", ["2021-13-45", "Aug 15, 2021", "15/08/2021", ""])
+def test_other_date_formats_do_not_parse(text):
+    assert parse_acled_date(text) is None
+
+
+def test_an_upload_as_bytes_reads_like_a_file(shipped, new_import):
+    uploaded = read_acled(NEW_LAYOUT.read_bytes(), "upload.csv", shipped.units, shipped.geometry)
+    pd.testing.assert_frame_equal(uploaded.events, new_import.events)
+
+
+# -- matching events to units ------------------------------------------------------------------
+
+
+def test_match_report_counts_points_names_and_unmatched(new_import):
+    report = new_import.report
+    assert (report.by_point, report.by_name, report.unmatched) == (8, 2, 1)
+    assert report.unmatched_events == [(12, "Tarinkot", "Urozgan")]
+    assert "row 12: Tarinkot (Urozgan)" in report.summary()
+    assert report.summary().startswith("8 event(s) placed by their coordinates, 2 by")
+
+
+def test_precise_points_use_polygons(new_import):
+    events = new_import.events.set_index("event_id_cnty")
+    assert events.loc["AFG900001", ["province", "district"]].tolist() == ["AF01", ""]
+    assert events.loc["AFG900010", ["province", "district"]].tolist() == ["AF08", "AF0801"]
+    assert events.loc["AFG900008", ["province", "district"]].tolist() == ["AF09", "AF0908"]
+
+
+def test_imprecise_points_fall_back_to_names(new_import):
+    events = new_import.events.set_index("event_id_cnty")
+    # geo_precision 3: ACLED's 'Sar-e-Pol' matches units.csv 'Sar-e Pol', and is rewritten to it.
+    assert events.loc["AFG900007", ["province", "admin1"]].tolist() == ["AF22", "Sar-e Pol"]
+    # 'Khenj' matches 'Khenj (Hissa-e-Awal)' within Panjshir.
+    assert events.loc["AFG900009", ["province", "district"]].tolist() == ["AF08", "AF0804"]
+
+
+@pytest.mark.parametrize(
+    "spelling", ["Sar-e-Pol", "Sar-e Pol", "sar i pol", "SARPOL", "Sar-i-Pol", "Sar - e - Pol"]
+)
+def test_name_key_ignores_case_spaces_hyphens_and_ezafe(spelling):
+    assert name_key(spelling) == name_key("Sar-e Pol") == "sarpol"
+
+
+def test_name_key_keeps_different_names_apart():
+    assert name_key("Pul-e-Hisar") != name_key("Pul-e-Khumri")
+
+
+# -- malformed inputs: one test each -----------------------------------------------------------
+
+
+def test_missing_columns_are_named(shipped):
+    problem = only(problems_of(shipped, "acled_missing_columns.csv"))
+    assert problem.row == 1
+    assert problem.field == "latitude, longitude"
+    assert "missing column" in problem.message
+
+
+def test_non_utf8_file_is_refused(shipped):
+    problem = only(problems_of(shipped, "acled_cp1252.csv"))
+    assert problem.row == 2
+    assert problem.field is None
+    assert "not UTF-8" in problem.message
+    assert "UTF-8" in problem.fix
+
+
+def test_byte_order_mark_loads_fine(shipped):
+    imported = read_acled(BAD / "acled_bom.csv", "acled_bom.csv", shipped.units, shipped.geometry)
+    assert list(imported.events["event_id_cnty"]) == ["AFG900001", "AFG900002", "AFG900003"]
+
+
+def test_semicolon_separators_load_fine(shipped):
+    name = "acled_semicolon.csv"
+    imported = read_acled(BAD / name, name, shipped.units, shipped.geometry)
+    assert len(imported.events) == 3
+    assert imported.events["latitude"].iloc[0] == pytest.approx(34.5331)
+
+
+def test_empty_file_is_refused(shipped):
+    problem = only(problems_of(shipped, "acled_empty.csv"))
+    assert (problem.row, problem.field) == (None, None)
+    assert "empty" in problem.message
+
+
+def test_header_only_file_is_refused(shipped):
+    problem = only(problems_of(shipped, "acled_header_only.csv"))
+    assert (problem.row, problem.field) == (None, None)
+    assert "no data rows" in problem.message
+
+
+def test_bad_dates_name_their_rows(shipped):
+    problems = problems_of(shipped, "acled_bad_dates.csv")
+    assert [(p.row, p.field) for p in problems] == [(3, "event_date"), (4, "event_date")]
+    assert "'2021-13-45' is not a valid date" in problems[0].message
+    assert "15 August 2021" in problems[0].fix
+
+
+def test_swapped_coordinates_say_swap_them(shipped):
+    problem = only(problems_of(shipped, "acled_swapped.csv"))
+    assert (problem.row, problem.field) == (3, "latitude")
+    assert "swap them" in problem.fix
+
+
+def test_coordinates_out_of_range_are_refused(shipped):
+    problem = only(problems_of(shipped, "acled_out_of_range.csv"))
+    assert (problem.row, problem.field) == (3, "latitude")
+    assert "136.7280" in problem.message
+
+
+def test_points_outside_the_country_are_refused_without_a_swap_hint(shipped):
+    problem = only(problems_of(shipped, "acled_outside_country.csv"))
+    assert (problem.row, problem.field) == (3, "latitude")
+    assert "outside" in problem.message
+    assert "swap" not in problem.fix
+
+
+def test_duplicate_event_ids_name_both_rows(shipped):
+    problem = only(problems_of(shipped, "acled_duplicate_ids.csv"))
+    assert (problem.row, problem.field) == (4, "event_id_cnty")
+    assert "row 2" in problem.message
+
+
+def test_file_over_the_size_limit_is_refused(shipped):
+    problem = only(problems_of(shipped, "acled_bom.csv", max_bytes=100))
+    assert (problem.row, problem.field) == (None, None)
+    assert "more than the limit" in problem.message
+
+
+def test_time_precision_out_of_range_is_refused(shipped):
+    problem = only(problems_of(shipped, "acled_bad_time_precision.csv"))
+    assert (problem.row, problem.field) == (3, "time_precision")
+    assert "'4'" in problem.message
+
+
+def test_unknown_event_type_pair_is_refused(shipped):
+    problem = only(problems_of(shipped, "acled_bad_event_type.csv"))
+    assert (problem.row, problem.field) == (3, "sub_event_type")
+    assert "'Peaceful protest' is not a sub-event type of 'Battles'" in problem.message
+    assert "Armed clash" in problem.fix
+
+
+# -- merging and writing ---------------------------------------------------------------------
+
+
+def test_imported_events_concatenate_with_the_shipped_ones(shipped, new_import):
+    merged = merge_events(shipped.events, new_import.events, NEW_LAYOUT.name)
+    assert len(merged) == len(shipped.events) + len(new_import.events)
+    assert list(merged.columns) == list(shipped.events.columns)
+    assert merged["event_date"].is_monotonic_increasing
+    assert (merged.dtypes == shipped.events.dtypes).all()
+
+
+def test_merge_refuses_ids_already_present(shipped, new_import):
+    with pytest.raises(DataError) as caught:
+        merge_events(new_import.events, new_import.events.head(2), "again.csv")
+    problems = caught.value.problems
+    assert [(p.file, p.row, p.field) for p in problems] == [
+        ("again.csv", 2, "event_id_cnty"),
+        ("again.csv", 3, "event_id_cnty"),
+    ]
+    assert all(p.fix for p in problems)
+
+
+def test_written_events_load_back(shipped, new_import, tmp_path):
+    matched = new_import.events[new_import.events["province"] != ""]
+    merged = merge_events(shipped.events, matched)
+    path = tmp_path / "events.csv"
+    write_events_csv(merged, path)
+    with path.open(encoding="utf-8", newline="") as handle:
+        assert next(csv.reader(handle)) == list(EVENT_COLUMNS)
+    loaded = load_events(path, shipped.units, shipped.geometry)
+    assert list(loaded["event_id_cnty"]) == list(merged["event_id_cnty"])
+    columns = [c for c in EVENT_COLUMNS if c not in ("latitude", "longitude")]
+    pd.testing.assert_frame_equal(loaded[columns], merged[columns])
+    assert loaded["latitude"].fillna(0).to_numpy() == pytest.approx(
+        merged["latitude"].fillna(0).to_numpy()
+    )
+    assert list(tmp_path.iterdir()) == [path]
+
+
+# -- control suggestions -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("actor", "status"),
+    [
+        ("Taliban", "taliban"),
+        ("Military Forces of Afghanistan (2004-2021)", "government"),
+        ("Police Forces of Afghanistan (2004-2021)", "government"),
+        ("Government of Afghanistan (2004-2021)", "government"),
+        ("Military Forces of Afghanistan (2021-)", "taliban"),
+        ("National Resistance Front", "resistance"),
+        ("Militia (Pro-Government)", "resistance"),
+        ("Unidentified Armed Group (Afghanistan)", ""),
+    ],
+)
+def test_actor_status(actor, status):
+    assert actor_status(actor) == status
+
+
+def test_territory_events_become_low_confidence_suggestions(new_import, shipped):
+    rows = suggested_changes(new_import.events, shipped.units)
+    by_event = {r["event_id_cnty"]: r for r in rows}
+    assert set(by_event) == {
+        "AFG900002", "AFG900003", "AFG900005", "AFG900006", "AFG900008", "AFG900009", "AFG900010",
+    }  # fmt: skip
+    kunduz = by_event["AFG900002"]
+    assert (kunduz["unit"], kunduz["level"], kunduz["status"]) == ("AF19", "province", "taliban")
+    assert (kunduz["valid_from"], kunduz["date_precision"]) == ("2021-06-22", "day")
+    assert kunduz["confidence"] == "low"
+    assert kunduz["source_url"] == ACLED_URL
+    assert "AFG900002" in kunduz["note"] and "Synthetic test event 2" in kunduz["note"]
+    assert by_event["AFG900003"]["status"] == "government"
+    assert by_event["AFG900008"]["unit"] == "AF0908"
+    assert by_event["AFG900008"]["status"] == "resistance"
+    assert (by_event["AFG900010"]["unit"], by_event["AFG900010"]["level"]) == ("AF0801", "district")
+
+
+def test_unknown_actors_are_skipped_and_say_so(new_import, shipped):
+    rows = suggested_changes(new_import.events, shipped.units)
+    skipped = [r for r in rows if r["skipped"]]
+    assert [r["event_id_cnty"] for r in skipped] == ["AFG900005"]
+    assert "Unidentified Armed Group" in skipped[0]["skipped"]
+    assert skipped[0]["status"] == ""
+    assert "AFG900005" not in suggestions_csv(rows)
+
+
+def test_suggestions_csv_is_valid_control_csv(new_import, shipped, tmp_path):
+    text = suggestions_csv(suggested_changes(new_import.events, shipped.units))
+    header = next(csv.reader(io.StringIO(text)))
+    assert header[:6] == ["unit", "level", "status", "valid_from", "valid_to", "confidence"]
+    path = tmp_path / "control.csv"
+    path.write_text(text, encoding="utf-8")
+    records = load_control(path, shipped.units)
+    assert len(records) == 6
+    assert {r.confidence for r in records} == {"low"}

@@ -1,0 +1,103 @@
+"""The Streamlit app through ``AppTest``: widgets, state, detail panel and URL parameters."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import TINY
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+
+
+def start(query: dict | None = None, data: Path | None = None, monkeypatch=None) -> AppTest:
+    if data is not None:
+        monkeypatch.setenv("NAQSHA_DATA", str(data))
+    app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def metric(app: AppTest, label: str) -> str | None:
+    return next((m.value for m in app.metric if m.label == label), None)
+
+
+def test_default_view_is_4_september_with_a_summary():
+    app = start()
+    assert not app.exception
+    assert app.slider(key="date").value == date(2021, 9, 4)
+    assert metric(app, "Provinces: Partial") == "1"
+    assert app.query_params["date"] == "2021-09-04"
+
+
+def test_changing_the_date_changes_the_state():
+    app = start()
+    app.slider(key="date").set_value(date(2021, 8, 1)).run()
+    assert metric(app, "Provinces: Government") is not None
+    assert metric(app, "Provinces: Taliban") is None
+    app.slider(key="date").set_value(date(2021, 8, 16)).run()
+    assert metric(app, "Provinces: Taliban") is not None
+    assert app.query_params["date"] == "2021-08-16"
+
+
+def test_selecting_a_unit_shows_its_detail():
+    app = start()
+    app.selectbox(key="unit").set_value("AF08").run()
+    text = " ".join(m.value for m in app.markdown)
+    assert "Panjshir" in text and 'dir="rtl"' in text and "Partial" in text
+    assert [s.value for s in app.subheader][:2] == ["Districts", "History"]
+    districts = next(d.value for d in app.dataframe if "district" in d.value.columns)
+    assert set(districts["status"]) == {"Resistance", "Taliban"}
+    assert app.query_params["unit"] == "AF08"
+
+
+def test_url_parameters_are_honoured():
+    app = start({"date": "2021-08-15", "unit": "AF01"})
+    assert app.slider(key="date").value == date(2021, 8, 15)
+    assert app.selectbox(key="unit").value == "AF01"
+    assert "Taliban" in " ".join(m.value for m in app.markdown)
+
+
+def test_bad_url_parameters_fall_back_quietly():
+    app = start({"date": "not-a-date", "unit": "<script>"})
+    assert not app.exception
+    assert app.slider(key="date").value == date(2021, 9, 4)
+    assert app.selectbox(key="unit").value == ""
+
+
+def test_next_and_previous_change_buttons_jump_between_changes():
+    app = start({"date": "2021-08-07"})
+    next(b for b in app.button if b.label.startswith("Next change")).click().run()
+    assert app.slider(key="date").value == date(2021, 8, 8)
+    next(b for b in app.button if b.label.startswith("◀ Previous change")).click().run()
+    assert app.slider(key="date").value == date(2021, 8, 7)
+
+
+def test_key_date_shortcuts_come_from_the_data():
+    app = start()
+    next(b for b in app.button if b.label.startswith("Fall of Kabul")).click().run()
+    assert app.slider(key="date").value == date(2021, 8, 15)
+
+
+def test_another_data_directory_from_the_environment(monkeypatch):
+    app = start({"date": "2021-09-04"}, data=TINY, monkeypatch=monkeypatch)
+    assert not app.exception
+    assert metric(app, "Provinces: Partial") == "1"
+
+
+def test_broken_data_shows_a_clear_error_not_a_traceback(monkeypatch, tiny_dir):
+    (tiny_dir / "control.csv").write_text("unit,status\nAF01,taliban\n", encoding="utf-8")
+    app = start(data=tiny_dir, monkeypatch=monkeypatch)
+    assert not app.exception
+    assert "cannot be loaded" in app.error[0].value
+    assert "missing column(s)" in app.code[0].value
+
+
+@pytest.mark.parametrize("window", ["that day", "last 7 days", "everything up to the date"])
+def test_event_windows(window):
+    app = start()
+    app.radio(key="window").set_value(window).run()
+    assert not app.exception

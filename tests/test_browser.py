@@ -1,0 +1,160 @@
+"""The dashboard in a real Chromium against a real ``streamlit run``, with the internet blocked."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, ROOT, block_internet, streamlit_server
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+
+if not os.path.exists(CHROMIUM):
+    pytest.skip(
+        f"no Chromium at {CHROMIUM}: install Debian's 'chromium' package to run browser tests",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="the 'playwright' package is not installed"
+)
+
+
+@pytest.fixture(scope="module")
+def server():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1400, "height": 1600}, reduced_motion="reduce")
+    page = context.new_page()
+    page.blocked = block_internet(page)
+    page.errors = []
+    page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        page.screenshot(path=ARTIFACTS / f"{request.node.name}-FAILED.png", full_page=True)
+    context.close()
+
+
+def snap(page, name: str) -> None:
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def map_frame(page):
+    return page.frame_locator(MAP_FRAME)
+
+
+def wait_for_date(page, day: str) -> None:
+    map_frame(page).locator(f"body[data-naqsha-date='{day}']").wait_for(timeout=60_000)
+
+
+def fill_of(page, unit: str) -> str:
+    return map_frame(page).locator(f"path.naqsha-u-{unit}").get_attribute("fill")
+
+
+def click_unit(page, unit: str, zoom: int = 8) -> None:
+    """Zoom to the unit as a user would, then click well inside it (not on a marker)."""
+    frame = next(f for f in page.frames if "st_folium" in f.url)
+    frame.evaluate(
+        """([unit, zoom]) => {
+            const layer = Naqsha.layers.find(l => l.feature.properties.unit === unit);
+            window.map.setView(layer.getBounds().getCenter(), zoom, {animate: false});
+        }""",
+        [unit, zoom],
+    )
+    page.wait_for_timeout(300)
+    point = frame.evaluate(
+        """(unit) => {
+            const inside = (x, y) => {
+                const hit = document.elementFromPoint(x, y);
+                return hit && (hit.getAttribute('class') || '').includes('naqsha-u-' + unit);
+            };
+            const box = document.querySelector('path.naqsha-u-' + unit).getBoundingClientRect();
+            let best = null, score = -1;
+            for (let i = 1; i < 16; i++) for (let j = 1; j < 16; j++) {
+                const x = box.left + box.width * i / 16, y = box.top + box.height * j / 16;
+                if (!inside(x, y)) continue;
+                let s = 0;
+                for (const d of [-8, 8]) s += inside(x + d, y) + inside(x, y + d);
+                if (s > score) { best = [x, y]; score = s; }
+            }
+            return best;
+        }""",
+        unit,
+    )
+    assert point, f"no visible point of {unit}"
+    frame_box = page.locator(MAP_FRAME).bounding_box()  # the viewport is tall enough not to scroll
+    page.mouse.click(frame_box["x"] + point[0], frame_box["y"] + point[1])
+
+
+def assert_clean(page) -> None:
+    assert not page.errors, page.errors
+    assert "Traceback" not in page.inner_text("body")
+
+
+def test_map_renders_34_provinces_offline(server, page):
+    page.goto(f"{server}/?date=2021-09-04")
+    wait_for_date(page, "2021-09-04")
+    assert map_frame(page).locator("path.naqsha-province").count() == 34
+    assert map_frame(page).locator(".naqsha-legend").is_visible()
+    snap(page, "1-map-2021-09-04")
+    assert_clean(page)
+
+
+def test_scrubbing_to_15_august_turns_kabul_taliban(server, page):
+    page.goto(f"{server}/?date=2021-08-14")
+    wait_for_date(page, "2021-08-14")
+    before = fill_of(page, "AF01")
+    snap(page, "2-kabul-2021-08-14")
+    page.get_by_role("slider").focus()
+    page.keyboard.press("ArrowRight")
+    wait_for_date(page, "2021-08-15")
+    after = fill_of(page, "AF01")
+    assert before == "#0072B2" and after == "#D55E00", (before, after)
+    assert "date=2021-08-15" in page.url
+    snap(page, "3-kabul-2021-08-15")
+    assert_clean(page)
+
+
+def test_clicking_panjshir_opens_its_detail_with_districts_and_sources(server, page):
+    page.goto(f"{server}/?date=2021-09-04")
+    wait_for_date(page, "2021-09-04")
+    click_unit(page, "AF08")
+    heading = page.get_by_role("heading", name="Panjshir")
+    heading.wait_for(timeout=30_000)
+    panel = page.inner_text("body")
+    assert "Partial" in panel and "Districts" in panel and "History" in panel
+    assert "unit=AF08" in page.url
+    districts = page.locator("[data-testid='stDataFrame']:visible").first
+    districts.wait_for()
+    snap(page, "4-panjshir-detail")
+    assert page.locator("a[href^='http']").count() > 0  # the status's source is a link
+    assert_clean(page)
+
+
+def test_shared_link_restores_the_view(server, page):
+    page.goto(f"{server}/?date=2021-08-15&unit=AF01")
+    wait_for_date(page, "2021-08-15")
+    page.get_by_role("heading", name="Kabul").wait_for(timeout=30_000)
+    assert map_frame(page).locator("body[data-naqsha-selected='AF01']").count() == 1
+    snap(page, "5-shared-link-kabul")
+    assert_clean(page)
+
+
+def test_nothing_was_fetched_from_the_internet(server, page):
+    page.goto(f"{server}/?date=2021-09-04")
+    wait_for_date(page, "2021-09-04")
+    assert page.blocked == [], page.blocked

@@ -1,0 +1,205 @@
+"""The map layers: styles per status, the per-step payload, the base map and its assets."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import folium
+import pytest
+import shapely
+from conftest import TINY
+
+from dashboard.data import load_dataset
+from dashboard.mapview.assets import (
+    geometry_collection,
+    install_static_assets,
+    simplified,
+    write_static_json,
+)
+from dashboard.mapview.basemap import base_map, layer_options
+from dashboard.mapview.legend import legend_html
+from dashboard.mapview.payload import (
+    MAX_MARKERS,
+    events_payload,
+    state_feature_group,
+    state_payload,
+    unit_centres,
+)
+from dashboard.mapview.style import STATUS_STYLES, fill_for
+from dashboard.timeline import Timeline
+from dashboard.timeline.events import EventFilter, events_on
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    dataset = load_dataset(TINY)
+    return dataset, Timeline.from_dataset(dataset)
+
+
+def test_fills_use_patterns_so_colour_is_not_the_only_signal():
+    assert fill_for("taliban", "high", False) == STATUS_STYLES["taliban"].colour
+    assert fill_for("taliban", "low", False) == "url(#naqsha-low-taliban)"
+    assert fill_for("government", "high", True) == "url(#naqsha-low-government)"
+    assert fill_for("contested", "high", False) == "url(#naqsha-contested)"
+    assert fill_for("partial", "medium", False) == "url(#naqsha-partial)"
+
+
+def test_payload_carries_status_fill_since_and_caveats(tiny):
+    dataset, timeline = tiny
+    payload = state_payload(timeline, date(2021, 9, 4), {"mode": "markers", "rows": [], "key": ""})
+    assert payload["date"] == "2021-09-04"
+    assert payload["units"]["AF01"] == [
+        "taliban",
+        STATUS_STYLES["taliban"].colour,
+        "2021-08-15",
+        "high",
+        "",
+    ]
+    assert payload["units"]["AF02"][:2] == ["partial", "url(#naqsha-partial)"]
+    status, fill, since, confidence, note = payload["units"]["AF0201"]
+    assert (status, fill, since, confidence) == (
+        "taliban",
+        "url(#naqsha-low-taliban)",
+        "2021-09-03",
+        "low",
+    )
+    assert note == "Claimed by Taliban; disputed by NRF; date approximate"
+    assert payload["districts"] == ["AF0201", "AF0202"]  # a partial province shows its districts
+
+
+def test_districts_are_hidden_when_the_province_is_whole(tiny):
+    _, timeline = tiny
+    assert state_payload(timeline, date(2021, 9, 10), {})["districts"] == []
+    assert state_payload(timeline, date(2021, 9, 10), {}, selected="AF0202")["districts"] == [
+        "AF0202"
+    ]
+
+
+def test_the_payload_cannot_close_a_script_tag():
+    m = folium.Map(tiles=None)
+    state_feature_group({"units": {}, "note": "</script><script>alert(1)</script>"}).add_to(m)
+    rendered = m.get_root().render()
+    assert "</script><script>alert(1)" not in rendered
+    assert "<\\/script>" in rendered
+
+
+def test_event_markers_and_aggregation(tiny):
+    dataset, _ = tiny
+    window = events_on(dataset.events, date(2021, 9, 4), EventFilter(window="last 7 days"))
+    assert list(window["event_id_cnty"]) == ["T2", "T3"]
+    payload = events_payload(window, dataset.units, unit_centres(dataset.units, dataset.geometry))
+    assert payload["mode"] == "markers"
+    assert len(payload["rows"]) == 1  # the event abroad has no place on the map
+    row = payload["rows"][0]
+    assert (
+        row[:4] == [34.5, 69.2, 0, "2021-09-03"]
+        and row[7] == 3
+        and row[8] == "https://example.org/e2"
+    )
+    many = window.loc[window.index.repeat(MAX_MARKERS + 1)].dropna(subset=["latitude"])
+    aggregated = events_payload(many, dataset.units, unit_centres(dataset.units, dataset.geometry))
+    assert aggregated["mode"] == "aggregate"
+    assert aggregated["rows"] == [[34.5, 69.75, MAX_MARKERS + 1, 3 * (MAX_MARKERS + 1), "Beta"]]
+
+
+def test_event_filters(tiny):
+    dataset, _ = tiny
+    day = date(2021, 9, 4)
+    assert list(
+        events_on(dataset.events, day, EventFilter(window="that day"))["event_id_cnty"]
+    ) == ["T3"]
+    assert len(events_on(dataset.events, day, EventFilter(window="everything up to the date"))) == 3
+    assert list(
+        events_on(
+            dataset.events, day, EventFilter(window="everything up to the date", min_fatalities=1)
+        )["event_id_cnty"]
+    ) == ["T2"]
+    assert list(
+        events_on(
+            dataset.events,
+            day,
+            EventFilter(
+                window="everything up to the date", event_types=("Strategic developments",)
+            ),
+        )["event_id_cnty"]
+    ) == ["T3"]
+    assert list(
+        events_on(
+            dataset.events, day, EventFilter(window="everything up to the date", actor="nrf")
+        )["event_id_cnty"]
+    ) == ["T2"]
+
+
+def test_geometry_collection_has_the_tooltip_properties(tiny):
+    dataset, _ = tiny
+    collection = geometry_collection(dataset.geometry, dataset.units)
+    properties = {f["properties"]["unit"]: f["properties"] for f in collection["features"]}
+    assert properties["AF0201"] == {
+        "unit": "AF0201",
+        "level": "district",
+        "parent": "AF02",
+        "name_en": "Beta West",
+        "name_fa": "",
+        "schematic": True,
+    }
+    assert properties["AF01"]["name_fa"] == "آلفا"
+
+
+def test_simplification_keeps_shared_edges(shipped):
+    provinces = [u.unit for u in shipped.provinces()]
+    before = shipped.geometry.loc[provinces]
+    after = simplified(shipped.geometry, shipped.units).loc[provinces]
+    assert (
+        shapely.get_num_coordinates(after.geometry.values).sum()
+        < shapely.get_num_coordinates(before.geometry.values).sum()
+    )
+    union_before = shapely.union_all(before.geometry.values).area
+    assert sum(after.geometry.area) == pytest.approx(
+        shapely.union_all(after.geometry.values).area, rel=1e-9
+    )  # no overlaps
+    assert shapely.union_all(after.geometry.values).area == pytest.approx(union_before, rel=2e-3)
+    assert after.geometry.is_valid.all()
+
+
+def test_base_map_loads_only_local_assets(tmp_path):
+    options = layer_options(
+        "../../app/static/data/geometry-x.json", None, "Boundaries: <b>test</b>"
+    )
+    html = base_map(options).get_root().render()
+    assert "cdn." not in html and "https://code.jquery" not in html and "cdnjs" not in html
+    assert (
+        "../../app/static/leaflet/leaflet.js" in html
+        and "../../app/static/naqsha/naqsha.js" in html
+    )
+    assert "Naqsha.init(" in html
+    assert "<b>test" not in html and "\\u0026lt;b\\u0026gt;test" in html  # data text is escaped
+    assert "tile.openstreetmap.org" not in html
+    assert "tile.openstreetmap.org" in base_map(options, tiles=True).get_root().render()
+
+
+def test_static_assets_are_real_files(tmp_path):
+    install_static_assets(tmp_path)
+    leaflet = tmp_path / "leaflet" / "leaflet.js"
+    assert (
+        leaflet.is_file() and not leaflet.is_symlink() and b"Leaflet" in leaflet.read_bytes()[:2000]
+    )
+    assert (tmp_path / "markercluster" / "leaflet.markercluster.js").is_file()
+    assert (tmp_path / "naqsha" / "naqsha.js").is_file()
+    url = write_static_json({"type": "FeatureCollection", "features": []}, "geometry", tmp_path)
+    name = url.rsplit("/", 1)[1]
+    assert json.loads((tmp_path / "data" / name).read_text()) == {
+        "type": "FeatureCollection",
+        "features": [],
+    }
+    assert (
+        write_static_json({"type": "FeatureCollection", "features": []}, "geometry", tmp_path)
+        == url
+    )
+
+
+def test_legend_names_every_status_and_schematic_shapes():
+    legend = legend_html()
+    for style in STATUS_STYLES.values():
+        assert style.label in legend
+    assert "schematic" in legend and "low confidence" in legend
