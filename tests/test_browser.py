@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from browser import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, ROOT, block_internet, streamlit_server
@@ -158,3 +160,101 @@ def test_nothing_was_fetched_from_the_internet(server, page):
     page.goto(f"{server}/?date=2021-09-04")
     wait_for_date(page, "2021-09-04")
     assert page.blocked == [], page.blocked
+
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def upload(page, path: Path) -> None:
+    page.get_by_text("Add your own data (this session only)").click()
+    page.locator("input[type='file']").first.set_input_files(str(path))
+
+
+def test_hostile_text_in_an_acled_upload_stays_plain_text(server, page):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{server}/?date=2021-09-04")
+    wait_for_date(page, "2021-09-04")
+    upload(page, FIXTURES / "xss" / "acled_xss.csv")
+    page.get_by_text("2 event(s) placed by their coordinates").wait_for(timeout=30_000)
+    frame = next(f for f in page.frames if "st_folium" in f.url)
+    frame.wait_for_function(
+        "() => Naqsha.state.events.rows.some(r => String(r[6]).includes('<script>'))",
+        timeout=30_000,
+    )
+    # Open every event's popup content as a user would, inside the map page.
+    texts = frame.evaluate(
+        """() => {
+            const out = [];
+            Naqsha.eventLayer.getLayers().forEach(marker => {
+                const box = marker.getPopup()._content(marker);
+                document.body.appendChild(box);
+                out.push(box.textContent);
+            });
+            return out;
+        }"""
+    )
+    page.wait_for_timeout(500)
+    joined = " ".join(texts)
+    assert (
+        "<script>alert('notes')</script>" in joined
+        and "<img src=x onerror=alert('location')>" in joined
+    )
+    assert frame.locator("img[src='x'], svg[onload], b[onmouseover]").count() == 0
+    assert frame.locator("a[href^='javascript']").count() == 0
+    assert page.locator("img[src='x'], svg[onload], a[href^='javascript']").count() == 0
+    snap(page, "6-xss-upload-inert")
+    assert dialogs == []
+    assert_clean(page)
+
+
+def test_a_bad_upload_is_explained_and_the_map_keeps_its_data(server, page):
+    page.goto(f"{server}/?date=2021-09-04")
+    wait_for_date(page, "2021-09-04")
+    upload(page, FIXTURES / "bad" / "acled_cp1252.csv")
+    page.get_by_text("That file was not loaded; your other data is unchanged.").wait_for(
+        timeout=30_000
+    )
+    assert "is not UTF-8" in page.inner_text("body")
+    assert map_frame(page).locator("path.naqsha-province").count() == 34
+    snap(page, "7-bad-upload-explained")
+    assert_clean(page)
+
+
+def test_hostile_names_in_a_data_directory_are_escaped(tmp_path_factory, browser):
+    data = tmp_path_factory.mktemp("hostile") / "data"
+    shutil.copytree(FIXTURES / "tiny", data)
+    units = data / "units.csv"
+    units.write_text(
+        units.read_text(encoding="utf-8").replace(
+            "Alpha,آلفا", '"<img src=x onerror=alert(1)>",<script>alert(2)</script>'
+        ),
+        encoding="utf-8",
+    )
+    events = data / "events.csv"
+    events.write_text(
+        "".join(
+            line
+            for line in events.read_text(encoding="utf-8").splitlines(keepends=True)
+            if ",Alpha," not in line
+        ),
+        encoding="utf-8",
+    )
+    page = browser.new_context(viewport={"width": 1400, "height": 1600}).new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    block_internet(page)
+    with streamlit_server(env={"NAQSHA_DATA": str(data)}) as url:
+        page.goto(f"{url}/?date=2021-09-04&unit=AF01")
+        wait_for_date(page, "2021-09-04")
+        page.get_by_text("<img src=x onerror=alert(1)>").first.wait_for(timeout=30_000)
+        map_frame(page).locator("path.naqsha-u-AF01").hover()
+        page.wait_for_timeout(500)
+        assert "<img src=x onerror=alert(1)>" in map_frame(page).locator(".naqsha-tip").inner_text()
+        assert (
+            page.locator("img[src='x']").count() == 0
+            and map_frame(page).locator("img[src='x']").count() == 0
+        )
+        snap(page, "8-hostile-names-escaped")
+    assert dialogs == []
+    page.context.close()

@@ -5,15 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import TINY, replace_in
+import pytest
+from conftest import SHARED_BOUNDARIES, TINY, replace_in
 
 from dashboard.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -117,3 +120,73 @@ def test_every_cli_command_and_option_is_documented_in_the_readme():
             for option in action.option_strings:
                 if option.startswith("--") and option != "--help":
                     assert option in readme, f"option '{option}' of '{name}' is not in README.md"
+
+
+def shipped_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "geodata", target, ignore=shutil.ignore_patterns("_research", "build"))
+    return target
+
+
+def test_import_acled_adds_events_and_writes_suggestions(tmp_path):
+    data = shipped_copy(tmp_path)
+    suggestions = tmp_path / "suggested.csv"
+    result = run(
+        "import-acled",
+        str(FIXTURES / "acled" / "acled_2023_layout.csv"),
+        "--data",
+        str(data),
+        "--suggestions",
+        str(suggestions),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "placed by their coordinates" in result.stdout and "unmatched" in result.stdout
+    assert run("validate", str(data)).returncode == 0
+    assert "AFG900001" in (data / "events.csv").read_text(encoding="utf-8")
+    assert suggestions.read_text(encoding="utf-8").startswith("unit,level,status,valid_from")
+
+
+def test_import_acled_refuses_a_bad_file_and_writes_nothing(tmp_path):
+    data = shipped_copy(tmp_path)
+    before = (data / "events.csv").read_bytes()
+    result = run(
+        "import-acled", str(FIXTURES / "bad" / "acled_duplicate_ids.csv"), "--data", str(data)
+    )
+    assert result.returncode == 1
+    assert "acled_duplicate_ids.csv, row 4, field 'event_id_cnty'" in result.stderr
+    assert (data / "events.csv").read_bytes() == before
+
+
+def test_import_acled_refuses_ids_already_there(tmp_path):
+    data = shipped_copy(tmp_path)
+    source = str(FIXTURES / "acled" / "acled_2023_layout.csv")
+    assert run("import-acled", source, "--data", str(data)).returncode == 0
+    again = run("import-acled", source, "--data", str(data))
+    assert again.returncode == 1 and "already in the existing events" in again.stderr
+
+
+def test_import_boundaries_needs_a_file(tmp_path):
+    result = run("import-boundaries", "--out", str(tmp_path / "out"))
+    assert result.returncode == 1 and "no boundary file given" in result.stderr
+
+
+def test_import_official_boundaries(tmp_path):
+    if not SHARED_BOUNDARIES.is_dir():
+        pytest.skip(
+            f"the OCHA COD-AB test fixture is not at {SHARED_BOUNDARIES} (it is never copied into the repo)"
+        )
+    out = tmp_path / "official"
+    result = run(
+        "import-boundaries",
+        "--provinces", str(SHARED_BOUNDARIES / "afg_admbnda_adm1_agcho_20180522.zip"),
+        "--districts", str(SHARED_BOUNDARIES / "afg_admbnda_adm2_agcho_20180522.zip"),
+        "--name", "OCHA COD-AB 2018", "--source", "https://data.humdata.org/", "--licence", "humanitarian use",
+        "--out", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    status = {
+        r["unit"]: r for r in rows(run("status", "--date", "2021-09-04", "--data", str(out)).stdout)
+    }
+    assert sum(1 for r in status.values() if r["level"] == "district") == 399
+    assert status["AF08"]["status"] == "partial"
+    assert {status[f"AF080{i}"]["status"] for i in range(1, 8)} == {"resistance", "taliban"}

@@ -1,0 +1,96 @@
+"""Status over time: counts and areas per day, and the clickable stacked chart."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+
+import pytest
+
+from dashboard.charts import control_chart, province_areas, status_area, status_counts
+from dashboard.mapview.style import STATUS_STYLES
+
+START, END = date(2021, 5, 1), date(2021, 9, 30)
+
+
+def by_day(frame, column):
+    return frame.pivot(index="date", columns="status", values=column)
+
+
+def test_counts_give_every_status_on_every_day_and_sum_to_34_provinces(shipped, shipped_timeline):
+    counts = status_counts(shipped_timeline, shipped.units, START, END)
+    assert list(counts.columns) == ["date", "status", "provinces"]
+    assert len(counts) == 153 * len(STATUS_STYLES)
+    assert counts["date"].iloc[0] == "2021-05-01" and counts["date"].iloc[-1] == "2021-09-30"
+    assert list(counts["status"].iloc[: len(STATUS_STYLES)]) == list(STATUS_STYLES)
+    assert set(counts.groupby("date")["provinces"].sum()) == {34}
+
+
+def test_the_fall_of_kabul_shifts_the_counts_on_15_august(shipped, shipped_timeline):
+    table = by_day(
+        status_counts(shipped_timeline, shipped.units, date(2021, 8, 14), date(2021, 8, 15)),
+        "provinces",
+    )
+    before, after = table.loc["2021-08-14"], table.loc["2021-08-15"]
+    assert shipped_timeline.state("AF01", date(2021, 8, 14)).status == "government"
+    assert shipped_timeline.state("AF01", date(2021, 8, 15)).status == "taliban"
+    assert before["government"] >= 1 and after["government"] == 0
+    assert after["taliban"] > before["taliban"]
+
+
+def test_only_the_provinces_among_the_given_units_are_counted(shipped, shipped_timeline):
+    counts = status_counts(
+        shipped_timeline, ["AF01", "AF0801"], date(2021, 8, 15), date(2021, 8, 15)
+    )
+    assert counts["provinces"].sum() == 1
+    assert counts.set_index("status").loc["taliban", "provinces"] == 1
+
+
+def test_area_sums_to_the_country_every_day(shipped, shipped_timeline):
+    area = status_area(shipped, shipped_timeline, START, END)
+    assert list(area.columns) == ["date", "status", "area_km2"]
+    totals = area.groupby("date")["area_km2"].sum()
+    assert len(totals) == 153
+    assert totals.min() == pytest.approx(642_000, rel=0.01)
+    assert totals.max() - totals.min() < 1e-6
+    assert sum(province_areas(shipped).values()) == pytest.approx(totals.iloc[0])
+
+
+def test_a_whole_season_computes_well_under_a_second(shipped, shipped_timeline):
+    began = time.perf_counter()
+    status_counts(shipped_timeline, shipped.units, START, END)
+    status_area(shipped, shipped_timeline, START, END)
+    assert time.perf_counter() - began < 0.5
+
+
+def test_the_chart_has_the_picked_selection_the_colours_and_the_rule(shipped, shipped_timeline):
+    counts = status_counts(shipped_timeline, shipped.units, START, END)
+    spec = control_chart(counts, "provinces", date(2021, 8, 15), "Provinces by status").to_dict()
+    text = json.dumps(spec)
+    (param,) = [p for p in spec["params"] if p["name"] == "picked"]
+    assert param["select"] == {"type": "point", "fields": ["date"], "on": "click", "nearest": True}
+    area, points, rule = spec["layer"]
+    assert area["mark"]["type"] == "area" and rule["mark"]["type"] == "rule"
+    scale = area["encoding"]["color"]["scale"]
+    assert scale["domain"] == list(STATUS_STYLES)
+    assert scale["range"] == [s.colour for s in STATUS_STYLES.values()]
+    assert area["encoding"]["y"]["stack"] == "zero"
+    assert spec["datasets"][rule["data"]["name"]] == [{"date": "2021-08-15"}]
+    assert "Provinces by status" in text
+
+
+def test_the_selection_holds_iso_date_strings(shipped, shipped_timeline):
+    """The clicked value is the datum's ``date``: an ISO string that round-trips exactly."""
+    counts = status_counts(shipped_timeline, shipped.units, date(2021, 8, 1), date(2021, 8, 3))
+    spec = control_chart(counts, "provinces", date(2021, 8, 2), "t").to_dict()
+    points = spec["layer"][1]
+    assert points["name"] in spec["params"][0]["views"]
+    values = {row["date"] for row in spec["datasets"][points["data"]["name"]]}
+    assert {date.fromisoformat(v) for v in values} == {date(2021, 8, d) for d in (1, 2, 3)}
+
+
+def test_the_area_chart_labels_its_axis_in_km2(shipped, shipped_timeline):
+    area = status_area(shipped, shipped_timeline, date(2021, 9, 1), date(2021, 9, 7))
+    spec = control_chart(area, "area_km2", date(2021, 9, 4), "Area by status").to_dict()
+    assert spec["layer"][0]["encoding"]["y"]["title"] == "Area (km²)"
