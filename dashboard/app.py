@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import os
 import tempfile
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from dashboard.data import SHIPPED_DATA, DataError, Dataset, load_dataset
 from dashboard.data.acled import merge_events, read_acled, suggested_changes, suggestions_csv
 from dashboard.data.boundaries import read_official_boundaries, replace_geometry
 from dashboard.detail import (
+    changes_table,
     districts_table,
     events_table,
     heading_html,
@@ -140,6 +142,7 @@ def jump(target: date) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Naqsha — control of Afghanistan, 2021", layout="wide")
+    st.session_state.run_started = time.monotonic()
     directory = active_directory()
     try:
         stamp = _stamp(directory)
@@ -149,9 +152,10 @@ def main() -> None:
         st.code(str(error), language=None)
         st.stop()
     resources = map_resources(str(directory), stamp)
-    first, last = timeline.span()
-    last = max(last, date(2021, 9, 30)) if directory == SHIPPED_DATA else last
+    first, last = period(dataset, timeline)
     init_state(first, last, dataset.units)
+    if "advance_to" in st.session_state:  # set by playback before the slider exists
+        st.session_state.date = st.session_state.pop("advance_to")
 
     chosen = sidebar(dataset)
     st.title("Naqsha · نقشه")
@@ -159,10 +163,13 @@ def main() -> None:
     day = date_controls(timeline, dataset, first, last)
     summary(timeline, day)
 
-    map_column, detail_column = st.columns([3, 2])
+    map_column, side_column = st.columns([3, 2])
+    detail_tab, changes_tab = side_column.tabs(["Detail", "Changes between dates"])
+    with changes_tab:
+        highlight = changes_panel(timeline, day, first, last)
     with map_column:
-        draw_map(dataset, timeline, resources, day, chosen)
-    with detail_column:
+        draw_map(dataset, timeline, resources, day, chosen, highlight)
+    with detail_tab:
         detail_panel(dataset, timeline, day)
     st.query_params.update(
         {
@@ -172,6 +179,72 @@ def main() -> None:
     )
     if not st.session_state.unit and "unit" in st.query_params:
         del st.query_params["unit"]
+    keep_playing(day, last)
+
+
+def period(dataset: Dataset, timeline: Timeline) -> tuple[date, date]:
+    """The slider's range: what the data declares, else its records' and events' dates."""
+    if dataset.period:
+        return dataset.period
+    first, last = timeline.span()
+    if len(dataset.events):
+        last = max(last, dataset.events["event_date"].max().date())
+    return first, last
+
+
+def toggle_play() -> None:
+    st.session_state.playing = not st.session_state.get("playing", False)
+
+
+def keep_playing(day: date, last: date) -> None:
+    """Advance one day per step while playing; stop at the end of the data.
+
+    The step waits out the rest of its interval after the page is sent, so a slow rerun makes
+    playback slower rather than queueing steps: there is never more than one pending rerun.
+    """
+    if not st.session_state.get("playing"):
+        return
+    if day >= last:
+        st.session_state.playing = False
+        st.rerun()
+    time.sleep(
+        max(
+            0.0,
+            1.0 / st.session_state.get("speed", 2)
+            - (time.monotonic() - st.session_state.run_started),
+        )
+    )
+    st.session_state.advance_to = day + timedelta(days=1)
+    st.rerun()
+
+
+def changes_panel(timeline: Timeline, day: date, first: date, last: date) -> tuple[str, ...]:
+    """Units whose status changed between two dates, with sources; returns them to highlight."""
+    default = (max(first, day - timedelta(days=7)), day)
+    picked = st.date_input(
+        "From and to",
+        value=default,
+        min_value=first,
+        max_value=last,
+        key="changes_range",
+        format="YYYY-MM-DD",
+    )
+    if not isinstance(picked, tuple) or len(picked) != 2:
+        st.caption("Pick the second date.")
+        return ()
+    table = changes_table(timeline, *picked)
+    if table.empty:
+        st.caption("No status changed in that window.")
+        return ()
+    st.dataframe(table, column_config={"source": LINK}, hide_index=True)
+    st.download_button(
+        "Download as CSV",
+        table.to_csv(index=False),
+        file_name=f"naqsha-changes-{picked[0]}-{picked[1]}.csv",
+        mime="text/csv",
+    )
+    highlight = st.toggle("Highlight these units on the map", value=True, key="highlight_changes")
+    return tuple(table["unit"]) if highlight else ()
 
 
 def sidebar(dataset: Dataset) -> tuple[EventFilter, bool]:
@@ -324,7 +397,22 @@ def date_controls(timeline: Timeline, dataset: Dataset, first: date, last: date)
     current = st.session_state.date
     before = [d for d in changes if d < current]
     after = [d for d in changes if d > current]
-    left, middle, right = st.columns([1, 6, 1])
+    play, left, middle, right = st.columns([1, 1, 6, 1])
+    playing = st.session_state.get("playing", False)
+    play.button(
+        "⏸ Pause" if playing else "▶ Play",
+        on_click=toggle_play,
+        key="play",
+        help="Advance one day per step until the end of the data",
+    )
+    play.selectbox(
+        "Days per second",
+        [1, 2, 4],
+        index=1,
+        key="speed",
+        label_visibility="collapsed",
+        format_func=lambda n: f"{n} day/s",
+    )
     left.button(
         "◀ Previous change",
         disabled=not before,
@@ -373,6 +461,7 @@ def draw_map(
     resources: dict,
     day: date,
     chosen: tuple[EventFilter, bool],
+    highlight: tuple[str, ...] = (),
 ) -> None:
     event_filter, tiles = chosen
     events = events_on(current_events(dataset), day, event_filter)
@@ -381,6 +470,7 @@ def draw_map(
         day,
         events_payload(events, dataset.units, resources["centres"]),
         st.session_state.unit or None,
+        highlight,
     )
 
     def on_click() -> None:

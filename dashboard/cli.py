@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import shutil
 import sys
 import tempfile
 from datetime import date
 from pathlib import Path
 
-from dashboard.data import SHIPPED_DATA, DataError, Problem, load_dataset
+from dashboard.data import SHIPPED_DATA, DataError, Dataset, Problem, load_dataset
 from dashboard.data.acled import (
     merge_events,
     read_acled,
@@ -19,9 +20,19 @@ from dashboard.data.acled import (
     write_events_csv,
 )
 from dashboard.data.boundaries import read_official_boundaries, replace_geometry
+from dashboard.export import (
+    STATUS_COLUMNS,
+    standalone_html,
+    state_csv,
+    state_geojson,
+    status_rows,
+)
+from dashboard.mapview.payload import events_payload, unit_centres
 from dashboard.timeline import Timeline
+from dashboard.timeline.events import EventFilter, events_on
 
-STATUS_COLUMNS = ["unit", "name", "level", "parent", "status", "since", "confidence", "source_url"]
+EXPORT_FORMATS = ("geojson", "csv", "html")
+
 CHANGE_COLUMNS = [
     "date",
     "unit",
@@ -111,6 +122,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--licence", default="see the source", help="licence of the boundaries, shown in the app"
     )
     _data_option(bounds)
+
+    export = commands.add_parser(
+        "export", help="write the map on a date as GeoJSON, CSV or a self-contained HTML file"
+    )
+    export.add_argument("--date", required=True, type=_iso_date, help="YYYY-MM-DD")
+    export.add_argument("--format", required=True, choices=EXPORT_FORMATS, help="output format")
+    export.add_argument("--out", type=Path, required=True, help="file to write")
+    export.add_argument("--unit", help="P-code of the unit to select in the HTML map")
+    _data_option(export)
     return parser
 
 
@@ -157,20 +177,7 @@ def run_validate(args: argparse.Namespace) -> int:
 def run_status(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.data)
     writer = _csv_writer(STATUS_COLUMNS)
-    for code, state in Timeline.from_dataset(dataset).state_on(args.date).items():
-        unit = state.unit
-        writer.writerow(
-            {
-                "unit": code,
-                "name": unit.name_en,
-                "level": unit.level,
-                "parent": unit.parent or "",
-                "status": state.status,
-                "since": state.since or "",
-                "confidence": state.confidence,
-                "source_url": state.record.source_url if state.record else "",
-            }
-        )
+    writer.writerows(status_rows(dataset, Timeline.from_dataset(dataset), args.date))
     return 0
 
 
@@ -252,6 +259,49 @@ def run_import_boundaries(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_export(args: argparse.Namespace) -> int:
+    dataset = load_dataset(args.data)
+    if args.unit and args.unit not in dataset.units:
+        raise DataError(
+            [
+                Problem(
+                    "export",
+                    None,
+                    "--unit",
+                    f"no unit '{args.unit}' in {args.data}",
+                    "give a P-code from units.csv, e.g. AF08",
+                )
+            ]
+        )
+    text = _export_text(dataset, Timeline.from_dataset(dataset), args)
+    try:
+        args.out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise DataError(
+            [
+                Problem(
+                    str(args.out),
+                    None,
+                    None,
+                    f"cannot write the file ({exc.strerror})",
+                    "give --out a path in a writable directory",
+                )
+            ]
+        ) from exc
+    print(f"Wrote {args.out} ({args.format}, {args.date.isoformat()}).")
+    return 0
+
+
+def _export_text(dataset: Dataset, timeline: Timeline, args: argparse.Namespace) -> str:
+    if args.format == "geojson":
+        return json.dumps(state_geojson(dataset, timeline, args.date), ensure_ascii=False)
+    if args.format == "csv":
+        return state_csv(dataset, timeline, args.date)
+    events = events_on(dataset.events, args.date, EventFilter(window="last 7 days"))
+    payload = events_payload(events, dataset.units, unit_centres(dataset.units, dataset.geometry))
+    return standalone_html(dataset, timeline, args.date, payload, args.unit)
+
+
 def _csv_writer(columns: list[str]) -> csv.DictWriter:
     writer = csv.DictWriter(sys.stdout, columns, lineterminator="\n")
     writer.writeheader()
@@ -264,4 +314,5 @@ COMMANDS = {
     "changes": run_changes,
     "import-acled": run_import_acled,
     "import-boundaries": run_import_boundaries,
+    "export": run_export,
 }

@@ -140,3 +140,23 @@ def summary_counts(states: dict[str, UnitState]) -> dict[str, int]:
         if state.unit.level == "province":
             counts[state.status] += 1
     return counts
+
+
+def changes_table(timeline: Timeline, start: date, end: date) -> pd.DataFrame:
+    """Every status change from ``start`` to ``end``: when, what, from, to, confidence, source."""
+    rows = [
+        {
+            "date": c.date.isoformat(),
+            "unit": c.unit.unit,
+            "name": c.unit.name_en,
+            "level": c.unit.level,
+            "from": status_label(c.from_status),
+            "to": status_label(c.to_status),
+            "confidence": c.confidence,
+            "source": safe_link(c.record.source_url) if c.record else None,
+        }
+        for c in timeline.changes(start, end)
+    ]
+    return pd.DataFrame(
+        rows, columns=["date", "unit", "name", "level", "from", "to", "confidence", "source"]
+    )

@@ -101,3 +101,22 @@ def test_event_windows(window):
     app = start()
     app.radio(key="window").set_value(window).run()
     assert not app.exception
+
+
+def test_changes_between_two_dates_lists_and_highlights_units():
+    app = start({"date": "2021-08-20"})
+    app.date_input(key="changes_range").set_value((date(2021, 8, 14), date(2021, 8, 15))).run()
+    table = next(d.value for d in app.dataframe if "from" in d.value.columns)
+    kabul = table[table["unit"] == "AF01"].iloc[0]
+    assert (kabul["date"], kabul["from"], kabul["to"]) == ("2021-08-15", "Government", "Taliban")
+    assert kabul["source"].startswith("https://")
+    assert app.toggle(key="highlight_changes").value
+
+
+def test_playback_advances_a_day_per_step_and_stops_at_the_end():
+    app = start({"date": "2021-09-28"})
+    app.selectbox(key="speed").set_value(4)
+    app.button(key="play").click().run()
+    assert app.slider(key="date").value == date(2021, 9, 30)
+    assert app.session_state["playing"] is False
+    assert app.button(key="play").label == "▶ Play"

@@ -229,7 +229,8 @@ def test_html_opens_offline_from_disk_in_chromium(hostile, tmp_path):
 
 def test_citation_names_the_dataset_view_boundaries_and_numbered_sources(shipped, shipped_timeline):
     text = citation(shipped, shipped_timeline, DAY, "AF08", accessed=date(2025, 3, 1))
-    assert shipped.title in text and "version 2021.1.0" in text
+    assert shipped.title in text and f"version {shipped.version}" in text
+    assert shipped.version == "2021.1.0"
     assert "2021-09-04" in text and "?date=2021-09-04&unit=AF08" in text
     assert shipped.boundary_set["name"] in text
     assert "Accessed 2025-03-01." in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -76,6 +77,15 @@ class Dataset:
     @property
     def title(self) -> str:
         return str(self.meta.get("title", self.directory.name))
+
+    @property
+    def period(self) -> tuple[date, date] | None:
+        """The period the data declares it covers (``period`` in ``datapackage.json``), if any."""
+        declared = self.meta.get("period") or {}
+        try:
+            return date.fromisoformat(declared["start"]), date.fromisoformat(declared["end"])
+        except (KeyError, TypeError, ValueError):
+            return None
 
     @property
     def boundary_set(self) -> dict:

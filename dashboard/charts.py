@@ -1,0 +1,162 @@
+"""How many provinces (and how much land) each side held, day by day, as tables and a chart. Pure.
+
+Dates in the tables and in the chart's data are ISO strings (``"2021-08-15"``). The chart plots
+them on a UTC time axis, but its point selection ``picked`` stores the string itself, so the
+value ``st.altair_chart(..., on_select="rerun")`` returns
+(``event.selection["picked"] == [{"date": "2021-08-15"}]``) goes back through
+``datetime.date.fromisoformat`` with no time-zone shift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import altair as alt
+import pandas as pd
+
+from dashboard.data.dataset import Dataset
+from dashboard.mapview.style import STATUS_STYLES
+from dashboard.timeline import Timeline
+
+# Albers equal-area conic fitted to Afghanistan (29-38.5° N): areas within a fraction of a percent.
+EQUAL_AREA_CRS = "+proj=aea +lat_1=30 +lat_2=37 +lat_0=33.5 +lon_0=67.5 +datum=WGS84 +units=m"
+SELECTION = "picked"
+
+
+def province_codes(timeline: Timeline, units: Iterable[str]) -> list[str]:
+    """The province P-codes among ``units`` (codes, or a mapping keyed by code), in order."""
+    return [code for code in units if timeline.units[code].level == "province"]
+
+
+def _days(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def _status_table(
+    timeline: Timeline, weights: dict[str, float], start: date, end: date, column: str
+) -> pd.DataFrame:
+    """One row per (date, status) with the summed weight of the units in that status.
+
+    Every status appears on every day, with 0 where no unit is in it, so stacked areas
+    close cleanly.
+    """
+    rows = []
+    for day in _days(start, end):
+        totals = dict.fromkeys(STATUS_STYLES, 0.0)
+        for code, weight in weights.items():
+            totals[timeline.segment_status(code, day)] += weight
+        iso = day.isoformat()
+        rows += [(iso, status, value) for status, value in totals.items()]
+    return pd.DataFrame(rows, columns=["date", "status", column])
+
+
+def status_counts(timeline: Timeline, units: Iterable[str], start: date, end: date) -> pd.DataFrame:
+    """How many provinces are in each status on each day from ``start`` to ``end`` inclusive.
+
+    Parameters
+    ----------
+    timeline : Timeline
+    units : iterable of str or dict of str to Unit
+        The units to count (e.g. ``dataset.units``); only provinces are counted.
+    start, end : datetime.date
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``date`` (ISO string), ``status`` and ``provinces`` (int); one row per date and
+        status in ``STATUS_STYLES`` order, zeros included.
+    """
+    weights = dict.fromkeys(province_codes(timeline, units), 1.0)
+    frame = _status_table(timeline, weights, start, end, "provinces")
+    frame["provinces"] = frame["provinces"].astype(int)
+    return frame
+
+
+def province_areas(dataset: Dataset) -> dict[str, float]:
+    """Each province's area in km², measured in an equal-area projection (:data:`EQUAL_AREA_CRS`)."""
+    codes = [u.unit for u in dataset.provinces() if u.unit in dataset.geometry.index]
+    areas = dataset.geometry.geometry.loc[codes].to_crs(EQUAL_AREA_CRS).area / 1e6
+    return {code: float(area) for code, area in areas.items()}
+
+
+def status_area(dataset: Dataset, timeline: Timeline, start: date, end: date) -> pd.DataFrame:
+    """Like :func:`status_counts`, weighted by province area.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``date`` (ISO string), ``status`` and ``area_km2`` (float). The areas are
+        computed once per call, in an equal-area projection.
+    """
+    return _status_table(timeline, province_areas(dataset), start, end, "area_km2")
+
+
+def control_chart(frame: pd.DataFrame, value_column: str, day: date, title: str) -> alt.Chart:
+    """A stacked area chart by status with a rule at ``day``; clicking picks the nearest date.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        From :func:`status_counts` or :func:`status_area` (``date`` as ISO strings).
+    value_column : str
+        ``"provinces"`` or ``"area_km2"``.
+    day : datetime.date
+        The date shown on the map, drawn as a vertical rule.
+    title : str
+        The chart's title (plain text).
+
+    Returns
+    -------
+    altair.LayerChart
+        Colours follow ``STATUS_STYLES``. The point selection ``picked`` (field ``date``,
+        on click, nearest) lives on an invisible point per day, so a click anywhere in the
+        chart selects the nearest day; its value is the ISO date string.
+    """
+    statuses = list(STATUS_STYLES)
+    colour = alt.Color(
+        "status:N",
+        title="Status",
+        scale=alt.Scale(domain=statuses, range=[s.colour for s in STATUS_STYLES.values()]),
+        legend=alt.Legend(labelExpr=_label_expression()),
+        sort=statuses,
+    )
+    x = alt.X("t:T", title="Date", scale=alt.Scale(type="utc"), axis=alt.Axis(format="%d %b"))
+    base = alt.Chart(frame).transform_calculate(t="toDate(datum.date)")
+    area = (
+        base.transform_calculate(order=f"indexof({statuses!r}, datum.status)")
+        .mark_area(interpolate="step-after")
+        .encode(
+            x=x,
+            y=alt.Y(f"{value_column}:Q", title=_value_title(value_column), stack="zero"),
+            color=colour,
+            order=alt.Order("order:Q"),
+            tooltip=[alt.Tooltip("date:N", title="Date"), alt.Tooltip("status:N")],
+        )
+    )
+    picked = alt.selection_point(name=SELECTION, fields=["date"], on="click", nearest=True)
+    points = (
+        base.transform_filter(alt.datum.status == statuses[0])
+        .mark_point(opacity=0, size=1)
+        .encode(x=x, tooltip=[alt.Tooltip("date:N", title="Pick date")])
+        .add_params(picked)
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"date": [day.isoformat()]}))
+        .transform_calculate(t="toDate(datum.date)")
+        .mark_rule(color="#000000", strokeWidth=2)
+        .encode(x=x)
+    )
+    return alt.layer(area, points, rule).properties(title=title, height=220)
+
+
+def _label_expression() -> str:
+    """Vega expression mapping a status code to its label (from the style table, not data)."""
+    cases = " : ".join(
+        f"datum.value == '{status}' ? '{style.label}'" for status, style in STATUS_STYLES.items()
+    )
+    return f"{cases} : datum.value"
+
+
+def _value_title(value_column: str) -> str:
+    return {"provinces": "Provinces", "area_km2": "Area (km²)"}.get(value_column, value_column)
