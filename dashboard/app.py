@@ -243,7 +243,7 @@ def changes_panel(timeline: Timeline, day: date, first: date, last: date) -> tup
         file_name=f"naqsha-changes-{picked[0]}-{picked[1]}.csv",
         mime="text/csv",
     )
-    highlight = st.toggle("Highlight these units on the map", value=True, key="highlight_changes")
+    highlight = st.toggle("Highlight these units on the map", value=False, key="highlight_changes")
     return tuple(table["unit"]) if highlight else ()
 
 

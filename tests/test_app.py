@@ -110,7 +110,7 @@ def test_changes_between_two_dates_lists_and_highlights_units():
     kabul = table[table["unit"] == "AF01"].iloc[0]
     assert (kabul["date"], kabul["from"], kabul["to"]) == ("2021-08-15", "Government", "Taliban")
     assert kabul["source"].startswith("https://")
-    assert app.toggle(key="highlight_changes").value
+    assert not app.toggle(key="highlight_changes").value
 
 
 def test_playback_advances_a_day_per_step_and_stops_at_the_end():
