@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import os
 import tempfile
 import time
@@ -14,6 +15,7 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
+from dashboard.charts import control_chart, status_area, status_counts
 from dashboard.data import SHIPPED_DATA, DataError, Dataset, load_dataset
 from dashboard.data.acled import merge_events, read_acled, suggested_changes, suggestions_csv
 from dashboard.data.boundaries import read_official_boundaries, replace_geometry
@@ -24,10 +26,12 @@ from dashboard.detail import (
     heading_html,
     history_table,
     last_confirmed,
+    safe_link,
     source_html,
     status_html,
     summary_counts,
 )
+from dashboard.export import citation, events_csv_text, standalone_html, state_csv, state_geojson
 from dashboard.mapview.assets import (
     geometry_collection,
     install_static_assets,
@@ -164,13 +168,17 @@ def main() -> None:
     summary(timeline, day)
 
     map_column, side_column = st.columns([3, 2])
-    detail_tab, changes_tab = side_column.tabs(["Detail", "Changes between dates"])
-    with changes_tab:
+    tabs = side_column.tabs(["Detail", "Changes between dates", "Over time", "Export & cite"])
+    with tabs[1]:
         highlight = changes_panel(timeline, day, first, last)
     with map_column:
-        draw_map(dataset, timeline, resources, day, chosen, highlight)
-    with detail_tab:
+        events, events_shown = draw_map(dataset, timeline, resources, day, chosen, highlight)
+    with tabs[0]:
         detail_panel(dataset, timeline, day)
+    with tabs[2]:
+        over_time_panel(dataset, timeline, day, first, last)
+    with tabs[3]:
+        export_panel(dataset, timeline, day, events, events_shown)
     st.query_params.update(
         {
             "date": day.isoformat(),
@@ -216,6 +224,71 @@ def keep_playing(day: date, last: date) -> None:
     )
     st.session_state.advance_to = day + timedelta(days=1)
     st.rerun()
+
+
+def pick_date() -> None:
+    picked = st.session_state.chart.selection.get("picked") or []
+    if picked and picked[0].get("date"):
+        st.session_state.date = date.fromisoformat(picked[0]["date"][:10])
+
+
+def over_time_panel(
+    dataset: Dataset, timeline: Timeline, day: date, first: date, last: date
+) -> None:
+    """Provinces (or area) in each status per day; clicking the chart moves the date."""
+    measure = st.radio("Measure", ["Provinces", "Area (km²)"], horizontal=True, key="chart_measure")
+    if measure == "Provinces":
+        frame, column = status_counts(timeline, dataset.units, first, last), "provinces"
+    else:
+        frame, column = status_area(dataset, timeline, first, last), "area_km2"
+    chart = control_chart(
+        frame, column, day, f"{measure} by status, {first:%d %b} – {last:%d %b %Y}"
+    )
+    st.altair_chart(
+        chart, on_select=pick_date, selection_mode="picked", key="chart", use_container_width=True
+    )
+    st.caption(
+        "Click the chart to move the map to that date. No sourced population figure per province is shipped, so there is no population view."
+    )
+
+
+def export_panel(
+    dataset: Dataset, timeline: Timeline, day: date, events: pd.DataFrame, events_shown: dict
+) -> None:
+    """Downloads of the view on demand (so scrubbing stays fast), and a citation."""
+    selected = st.session_state.unit or None
+    view = (day, selected, st.session_state.get("window"), len(events))
+    if st.button("Prepare downloads of this view", key="prepare_exports"):
+        stem = f"naqsha-{day.isoformat()}"
+        st.session_state.exports = {
+            "view": view,
+            "files": [
+                (
+                    "State as GeoJSON",
+                    json.dumps(state_geojson(dataset, timeline, day), ensure_ascii=False),
+                    f"{stem}.geojson",
+                    "application/geo+json",
+                ),
+                ("State as CSV", state_csv(dataset, timeline, day), f"{stem}.csv", "text/csv"),
+                ("Events shown as CSV", events_csv_text(events), f"{stem}-events.csv", "text/csv"),
+                (
+                    "Map as standalone HTML (works offline)",
+                    standalone_html(dataset, timeline, day, events_shown, selected),
+                    f"{stem}.html",
+                    "text/html",
+                ),
+            ],
+        }
+    exports = st.session_state.get("exports")
+    if exports and exports["view"] == view:
+        for label, data, name, mime in exports["files"]:
+            st.download_button(label, data, file_name=name, mime=mime, key=f"download-{name}")
+    st.subheader("Cite this view")
+    st.code(
+        citation(dataset, timeline, day, selected, accessed=date.today()),
+        language=None,
+        wrap_lines=True,
+    )
 
 
 def changes_panel(timeline: Timeline, day: date, first: date, last: date) -> tuple[str, ...]:
@@ -462,7 +535,8 @@ def draw_map(
     day: date,
     chosen: tuple[EventFilter, bool],
     highlight: tuple[str, ...] = (),
-) -> None:
+) -> tuple[pd.DataFrame, dict]:
+    """Draw the map; return the events in the window and what the map was sent of them."""
     event_filter, tiles = chosen
     events = events_on(current_events(dataset), day, event_filter)
     payload = state_payload(
@@ -483,6 +557,7 @@ def draw_map(
             if found:
                 st.session_state.unit = found
 
+    events_shown = payload["events"]
     st_folium(
         base_map(resources["options"], tiles=tiles),
         feature_group_to_add=state_feature_group(payload),
@@ -497,11 +572,12 @@ def draw_map(
         with st.expander(f"{len(off_map)} event(s) in this window with no place on the map"):
             st.dataframe(
                 off_map[["event_date", "country", "sub_event_type", "notes", "source_url"]].assign(
-                    source_url=[u if u.startswith("http") else None for u in off_map["source_url"]]
+                    source_url=[safe_link(u) for u in off_map["source_url"]]
                 ),
                 column_config={"source_url": LINK},
                 hide_index=True,
             )
+    return events, events_shown
 
 
 def detail_panel(dataset: Dataset, timeline: Timeline, day: date) -> None:

@@ -120,3 +120,20 @@ def test_playback_advances_a_day_per_step_and_stops_at_the_end():
     assert app.slider(key="date").value == date(2021, 9, 30)
     assert app.session_state["playing"] is False
     assert app.button(key="play").label == "▶ Play"
+
+
+def test_export_and_citation_of_the_view():
+    app = start({"date": "2021-09-04", "unit": "AF08"})
+    citation = app.code[-1].value
+    assert "2021.1.0" in citation and "2021-09-04" in citation and "unit=AF08" in citation
+    assert "https://" in citation
+    app.button(key="prepare_exports").click().run()
+    labels = [b.label for b in app.get("download_button")]
+    assert {"State as GeoJSON", "State as CSV", "Events shown as CSV", "Map as standalone HTML (works offline)"} <= set(labels)
+
+
+def test_over_time_chart_is_drawn():
+    app = start()
+    assert app.radio(key="chart_measure").value == "Provinces"
+    app.radio(key="chart_measure").set_value("Area (km²)").run()
+    assert not app.exception
