@@ -52,6 +52,7 @@ from dashboard.timeline.events import WINDOWS, EventFilter, events_on
 
 DEFAULT_DATE = date(2021, 9, 4)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # the same limit as server.maxUploadSize
+PANELS = ["Detail", "Changes between dates", "Over time", "Export & cite"]
 LINK = st.column_config.LinkColumn("source", display_text="open")
 
 
@@ -137,7 +138,7 @@ def init_state(first: date, last: date, units: dict) -> None:
         chosen = DEFAULT_DATE
     st.session_state.date = min(max(chosen, first), last)
     unit = params.get("unit", "")
-    st.session_state.unit = unit if unit in units else ""
+    st.session_state.selected = unit if unit in units else ""
 
 
 def jump(target: date) -> None:
@@ -168,24 +169,30 @@ def main() -> None:
     summary(timeline, day)
 
     map_column, side_column = st.columns([3, 2])
-    tabs = side_column.tabs(["Detail", "Changes between dates", "Over time", "Export & cite"])
-    with tabs[1]:
-        highlight = changes_panel(timeline, day, first, last)
+    # Only the chosen panel is built, so a slider step sends nothing for the others.
+    panel = side_column.radio(
+        "Panel", PANELS, horizontal=True, key="panel", label_visibility="collapsed"
+    )
+    highlight: tuple[str, ...] = ()
+    if panel == "Changes between dates":
+        with side_column:
+            highlight = changes_panel(timeline, day, first, last)
     with map_column:
         events, events_shown = draw_map(dataset, timeline, resources, day, chosen, highlight)
-    with tabs[0]:
-        detail_panel(dataset, timeline, day)
-    with tabs[2]:
-        over_time_panel(dataset, timeline, day, first, last)
-    with tabs[3]:
-        export_panel(dataset, timeline, day, events, events_shown)
+    with side_column:
+        if panel == "Detail":
+            detail_panel(dataset, timeline, day)
+        elif panel == "Over time":
+            over_time_panel(dataset, timeline, day, first, last)
+        elif panel == "Export & cite":
+            export_panel(dataset, timeline, day, events, events_shown)
     st.query_params.update(
         {
             "date": day.isoformat(),
-            **({"unit": st.session_state.unit} if st.session_state.unit else {}),
+            **({"unit": st.session_state.selected} if st.session_state.selected else {}),
         }
     )
-    if not st.session_state.unit and "unit" in st.query_params:
+    if not st.session_state.selected and "unit" in st.query_params:
         del st.query_params["unit"]
     keep_playing(day, last)
 
@@ -256,7 +263,7 @@ def export_panel(
     dataset: Dataset, timeline: Timeline, day: date, events: pd.DataFrame, events_shown: dict
 ) -> None:
     """Downloads of the view on demand (so scrubbing stays fast), and a citation."""
-    selected = st.session_state.unit or None
+    selected = st.session_state.selected or None
     view = (day, selected, st.session_state.get("window"), len(events))
     if st.button("Prepare downloads of this view", key="prepare_exports"):
         stem = f"naqsha-{day.isoformat()}"
@@ -543,19 +550,19 @@ def draw_map(
         timeline,
         day,
         events_payload(events, dataset.units, resources["centres"]),
-        st.session_state.unit or None,
+        st.session_state.selected or None,
         highlight,
     )
 
     def on_click() -> None:
         clicked = (st.session_state.get("map") or {}).get("last_clicked")
         if clicked:
-            day, selected = st.session_state.date, st.session_state.unit
+            day, selected = st.session_state.date, st.session_state.selected
             found = unit_at(
                 dataset, timeline, resources, clicked["lat"], clicked["lng"], day, selected
             )
             if found:
-                st.session_state.unit = found
+                st.session_state.selected = found
 
     events_shown = payload["events"]
     st_folium(
@@ -580,17 +587,35 @@ def draw_map(
     return events, events_shown
 
 
+def pick_unit() -> None:
+    st.session_state.selected = st.session_state.unit_picker
+
+
+def unit_options(dataset: Dataset, selected: str) -> list[str]:
+    """Provinces, plus the districts of the selected unit's province (not all of them: with
+    official boundaries there are hundreds, and the list is sent on every step)."""
+    unit = dataset.units.get(selected)
+    province = (unit.parent or unit.unit) if unit else ""
+    return [
+        "",
+        *(u.unit for u in dataset.provinces()),
+        *(u.unit for u in dataset.districts_of(province)),
+    ]
+
+
 def detail_panel(dataset: Dataset, timeline: Timeline, day: date) -> None:
-    options = [""] + list(dataset.units)
+    code = st.session_state.selected
+    options = unit_options(dataset, code)
+    st.session_state.unit_picker = code
     st.selectbox(
         "Province or district",
         options,
-        key="unit",
+        key="unit_picker",
+        on_change=pick_unit,
         format_func=lambda c: (
             "Click the map or choose…" if not c else f"{dataset.units[c].name_en} ({c})"
         ),
     )
-    code = st.session_state.unit
     if not code:
         st.info(
             "Click a province on the map, or choose one above, to see its status, history, districts, events and sources."

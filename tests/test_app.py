@@ -45,7 +45,7 @@ def test_changing_the_date_changes_the_state():
 
 def test_selecting_a_unit_shows_its_detail():
     app = start()
-    app.selectbox(key="unit").set_value("AF08").run()
+    app.selectbox(key="unit_picker").set_value("AF08").run()
     text = " ".join(m.value for m in app.markdown)
     assert "Panjshir" in text and 'dir="rtl"' in text and "Partial" in text
     assert [s.value for s in app.subheader][:2] == ["Districts", "History"]
@@ -57,7 +57,7 @@ def test_selecting_a_unit_shows_its_detail():
 def test_url_parameters_are_honoured():
     app = start({"date": "2021-08-15", "unit": "AF01"})
     assert app.slider(key="date").value == date(2021, 8, 15)
-    assert app.selectbox(key="unit").value == "AF01"
+    assert app.selectbox(key="unit_picker").value == "AF01"
     assert "Taliban" in " ".join(m.value for m in app.markdown)
 
 
@@ -65,7 +65,7 @@ def test_bad_url_parameters_fall_back_quietly():
     app = start({"date": "not-a-date", "unit": "<script>"})
     assert not app.exception
     assert app.slider(key="date").value == date(2021, 9, 4)
-    assert app.selectbox(key="unit").value == ""
+    assert app.selectbox(key="unit_picker").value == ""
 
 
 def test_next_and_previous_change_buttons_jump_between_changes():
@@ -105,6 +105,7 @@ def test_event_windows(window):
 
 def test_changes_between_two_dates_lists_and_highlights_units():
     app = start({"date": "2021-08-20"})
+    app.radio(key="panel").set_value("Changes between dates").run()
     app.date_input(key="changes_range").set_value((date(2021, 8, 14), date(2021, 8, 15))).run()
     table = next(d.value for d in app.dataframe if "from" in d.value.columns)
     kabul = table[table["unit"] == "AF01"].iloc[0]
@@ -124,16 +125,23 @@ def test_playback_advances_a_day_per_step_and_stops_at_the_end():
 
 def test_export_and_citation_of_the_view():
     app = start({"date": "2021-09-04", "unit": "AF08"})
+    app.radio(key="panel").set_value("Export & cite").run()
     citation = app.code[-1].value
     assert "2021.1.0" in citation and "2021-09-04" in citation and "unit=AF08" in citation
     assert "https://" in citation
     app.button(key="prepare_exports").click().run()
     labels = [b.label for b in app.get("download_button")]
-    assert {"State as GeoJSON", "State as CSV", "Events shown as CSV", "Map as standalone HTML (works offline)"} <= set(labels)
+    assert {
+        "State as GeoJSON",
+        "State as CSV",
+        "Events shown as CSV",
+        "Map as standalone HTML (works offline)",
+    } <= set(labels)
 
 
 def test_over_time_chart_is_drawn():
     app = start()
+    app.radio(key="panel").set_value("Over time").run()
     assert app.radio(key="chart_measure").value == "Provinces"
     app.radio(key="chart_measure").set_value("Area (km²)").run()
     assert not app.exception

@@ -276,9 +276,11 @@ def test_playback_runs_to_the_end_of_the_data(server, page):
 def test_changes_between_dates_download_as_csv(server, page):
     page.goto(f"{server}/?date=2021-08-15")
     wait_for_date(page, "2021-08-15")
-    page.get_by_role("tab", name="Changes between dates").click()
+    page.get_by_text("Changes between dates", exact=True).click()
     with page.expect_download() as download:
-        page.get_by_test_id("stDownloadButton").get_by_role("button", name="Download as CSV").click()
+        page.get_by_test_id("stDownloadButton").get_by_role(
+            "button", name="Download as CSV"
+        ).click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert text.startswith("date,unit,name,level,from,to,confidence,source")
     assert "2021-08-15,AF01,Kabul,province,Government,Taliban" in text
@@ -289,13 +291,15 @@ def test_changes_between_dates_download_as_csv(server, page):
 def test_clicking_the_chart_moves_the_date(server, page):
     page.goto(f"{server}/?date=2021-09-04")
     wait_for_date(page, "2021-09-04")
-    page.get_by_role("tab", name="Over time").click()
+    page.get_by_text("Over time", exact=True).click()
     chart = page.locator("[data-testid='stVegaLiteChart']").first
     chart.wait_for(timeout=30_000)
     page.wait_for_timeout(1000)
     box = chart.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.5)
-    page.wait_for_function("() => !window.location.search.includes('date=2021-09-04')", timeout=30_000)
+    page.wait_for_function(
+        "() => !window.location.search.includes('date=2021-09-04')", timeout=30_000
+    )
     day = page.url.split("date=")[1][:10]
     assert "2021-05-01" <= day < "2021-09-04"
     wait_for_date(page, day)
@@ -306,13 +310,15 @@ def test_clicking_the_chart_moves_the_date(server, page):
 def test_export_the_view_as_offline_html(server, page):
     page.goto(f"{server}/?date=2021-09-04&unit=AF08")
     wait_for_date(page, "2021-09-04")
-    page.get_by_role("tab", name="Export & cite").click()
+    page.get_by_text("Export & cite", exact=True).click()
     page.get_by_role("button", name="Prepare downloads of this view").click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Map as standalone HTML (works offline)").click()
     html = Path(download.value.path()).read_text(encoding="utf-8")
     assert "Naqsha.update(" in html
-    assert not re.search(r"<(script|img|link|iframe)[^>]+(src|href)=\"https?:", html)  # loads nothing
+    assert not re.search(
+        r"<(script|img|link|iframe)[^>]+(src|href)=\"https?:", html
+    )  # loads nothing
     assert "Cite this view" in page.inner_text("body")
     snap(page, "12-export-and-cite")
     assert_clean(page)

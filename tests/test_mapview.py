@@ -24,7 +24,9 @@ from dashboard.mapview.payload import (
     events_payload,
     state_feature_group,
     state_payload,
+    style_of,
     unit_centres,
+    unit_styles,
 )
 from dashboard.mapview.style import STATUS_STYLES, fill_for
 from dashboard.timeline import Timeline
@@ -49,15 +51,16 @@ def test_payload_carries_status_fill_since_and_caveats(tiny):
     dataset, timeline = tiny
     payload = state_payload(timeline, date(2021, 9, 4), {"mode": "markers", "rows": [], "key": ""})
     assert payload["date"] == "2021-09-04"
-    assert payload["units"]["AF01"] == [
+    # Units are indexed by their position in units.csv: AF01, AF02, AF0201, AF0202.
+    assert style_of(payload, 0) == [
         "taliban",
         STATUS_STYLES["taliban"].colour,
         "2021-08-15",
         "high",
         "",
     ]
-    assert payload["units"]["AF02"][:2] == ["partial", "url(#naqsha-partial)"]
-    status, fill, since, confidence, note = payload["units"]["AF0201"]
+    assert style_of(payload, 1)[:2] == ["partial", "url(#naqsha-partial)"]
+    status, fill, since, confidence, note = style_of(payload, 2)
     assert (status, fill, since, confidence) == (
         "taliban",
         "url(#naqsha-low-taliban)",
@@ -66,6 +69,15 @@ def test_payload_carries_status_fill_since_and_caveats(tiny):
     )
     assert note == "Claimed by Taliban; disputed by NRF; date approximate"
     assert payload["districts"] == ["AF0201", "AF0202"]  # a partial province shows its districts
+
+
+def test_units_sharing_a_style_share_one_entry(tiny):
+    _, timeline = tiny
+    kabul = timeline.state("AF01", date(2021, 9, 4))
+    styles, indexes = unit_styles(
+        {"a": kabul, "b": kabul, "c": timeline.state("AF02", date(2021, 9, 4))}
+    )
+    assert len(styles) == 2 and indexes == [0, 0, 1]
 
 
 def test_districts_are_hidden_when_the_province_is_whole(tiny):
@@ -137,6 +149,7 @@ def test_geometry_collection_has_the_tooltip_properties(tiny):
     properties = {f["properties"]["unit"]: f["properties"] for f in collection["features"]}
     assert properties["AF0201"] == {
         "unit": "AF0201",
+        "i": 2,
         "level": "district",
         "parent": "AF02",
         "name_en": "Beta West",

@@ -76,12 +76,17 @@ def simplified(
 
 
 def geometry_collection(geometry: gpd.GeoDataFrame, units: dict) -> dict:
-    """The map's GeoJSON: one feature per unit with the properties the tooltip and tests need."""
+    """The map's GeoJSON: one feature per unit with the properties the tooltip and tests need.
+
+    ``i`` is the unit's position in ``units``, which the per-date payload uses as its index.
+    """
     features = []
+    position = {code: i for i, code in enumerate(units)}
     for code, row in geometry.iterrows():
         unit = units[code]
         properties = {
             "unit": code,
+            "i": position[code],
             "level": unit.level,
             "parent": unit.parent or "",
             "name_en": unit.name_en,

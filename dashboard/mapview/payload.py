@@ -20,6 +20,8 @@ from dashboard.timeline import Timeline, UnitState
 
 # Above this many events in the window the map shows counts per province instead of markers.
 MAX_MARKERS = 2000
+# Popups show this much of an event's notes; the detail panel shows them whole.
+NOTES_CHARS = 240
 EVENT_TYPES = list(EVENT_STYLES)
 
 
@@ -38,18 +40,29 @@ def state_note(state: UnitState) -> str:
     return "; ".join(notes)
 
 
-def unit_styles(states: dict[str, UnitState]) -> dict[str, list[str]]:
-    """Per unit: status, fill (colour or pattern), since, confidence and caveat."""
-    return {
-        code: [
+def unit_styles(states: dict[str, UnitState]) -> tuple[list[list[str]], list[int]]:
+    """The distinct styles, and each unit's index into them, in ``states`` order.
+
+    A style is status, fill (colour or pattern), since, confidence and caveat. Hundreds of
+    districts share a handful of styles, so this keeps a step's payload small.
+    """
+    styles: dict[tuple, int] = {}
+    indexes = []
+    for s in states.values():
+        style = (
             s.status,
             fill_for(s.status, s.confidence, s.approximate),
             s.since.isoformat() if s.since else "",
             s.confidence,
             state_note(s),
-        ]
-        for code, s in states.items()
-    }
+        )
+        indexes.append(styles.setdefault(style, len(styles)))
+    return [list(style) for style in styles], indexes
+
+
+def style_of(payload: dict, position: int) -> list[str]:
+    """The style the payload gives the unit at ``position`` (its index in ``units``)."""
+    return payload["styles"][payload["u"][position]]
 
 
 def shown_districts(
@@ -107,6 +120,7 @@ def _marker_row(e) -> list:
         precision.append(f"date approximate (time precision {e.time_precision})")
     title = f"{e.event_type}: {e.sub_event_type}"
     place = ", ".join(p for p in (e.location, e.admin2, e.admin1) if p)
+    notes = e.notes if len(e.notes) <= NOTES_CHARS else e.notes[: NOTES_CHARS - 1] + "…"
     return [
         round(e.latitude, 5),
         round(e.longitude, 5),
@@ -114,7 +128,7 @@ def _marker_row(e) -> list:
         e.event_date.date().isoformat(),
         title,
         place,
-        e.notes,
+        notes,
         fatalities,
         e.source_url,
         e.source,
@@ -153,9 +167,11 @@ def state_payload(
 ) -> dict:
     """Everything the browser needs for one date."""
     states = timeline.state_on(day)
+    styles, indexes = unit_styles(states)
     return {
         "date": day.isoformat(),
-        "units": unit_styles(states),
+        "styles": styles,
+        "u": indexes,
         "districts": shown_districts(timeline, states, selected),
         "selected": selected or "",
         "highlight": list(highlight),

@@ -40,7 +40,7 @@
 
   function tooltip(layer) {
     var p = layer.feature.properties;
-    var st = (N.state && N.state.units[p.unit]) || ["unknown", "", "", "", ""];
+    var st = styleOf(p) || ["unknown", "", "", "", ""];
     var box = el("div", null, "naqsha-tip");
     var title = el("strong", p.name_en);
     box.appendChild(title);
@@ -61,8 +61,15 @@
     layer.bindTooltip(tooltip, { sticky: true });
   }
 
-  function styleFor(code, level) {
-    var st = N.state && N.state.units[code];
+  function styleOf(props) {
+    // The payload lists distinct styles once; u[i] picks one for the unit at position i.
+    return N.state && N.state.styles[N.state.u[props.i]];
+  }
+
+  function styleFor(props) {
+    var code = props.unit;
+    var level = props.level;
+    var st = styleOf(props);
     if (!st) return level === "province" ? { fillColor: "#BBBBBB", fillOpacity: 0.7, color: "#ffffff", weight: 1 } : HIDDEN;
     if (level === "district" && N.state.districts.indexOf(code) < 0) return HIDDEN;
     var selected = N.state.selected === code;
@@ -82,7 +89,7 @@
     if (!N.layers || !N.state) return;
     N.layers.forEach(function (layer) {
       var p = layer.feature.properties;
-      var style = styleFor(p.unit, p.level);
+      var style = styleFor(p);
       layer.setStyle(style);
       // A hidden district must not catch the pointer meant for its province.
       layer.getElement().style.pointerEvents = style === HIDDEN ? "none" : "";
@@ -191,7 +198,7 @@
     fetch(opts.geometryUrl).then(function (r) { return r.json(); }).then(function (gj) {
       var make = function (level) {
         return L.geoJSON({ type: "FeatureCollection", features: gj.features.filter(function (f) { return f.properties.level === level; }) },
-          { renderer: renderer, style: function (f) { return styleFor(f.properties.unit, level); }, onEachFeature: bind }).addTo(map);
+          { renderer: renderer, style: function (f) { return styleFor(f.properties); }, onEachFeature: bind }).addTo(map);
       };
       var provinces = make("province");
       var districts = make("district");
