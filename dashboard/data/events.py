@@ -179,11 +179,12 @@ def _check_places(
     inside = check_in_country(
         check, frame, units, geometry, placed, "or leave them empty for events abroad"
     )
-    for i in np.flatnonzero(placed & inside):
-        code = provinces.get(str(frame["admin1"].iat[i]).casefold())
-        if code and not geometry.geometry[code].buffer(POINT_TOLERANCE_DEG).contains(
-            shapely.Point(lon[i], lat[i])
-        ):
+    codes = frame["admin1"].str.casefold().map(provinces).fillna("").to_numpy()
+    for code in set(codes[placed & inside]) - {""}:
+        area = geometry.geometry[code].buffer(POINT_TOLERANCE_DEG)
+        shapely.prepare(area)
+        rows = np.flatnonzero(placed & inside & (codes == code))
+        for i in rows[~shapely.contains_xy(area, lon[rows], lat[rows])]:
             check.add(
                 int(frame["row"].iat[i]),
                 "admin1",
