@@ -390,7 +390,15 @@ def import_panel(dataset: Dataset) -> None:
         extra = st.session_state.get("extra_events")
         if extra:
             st.success(f"{extra['name']}: {extra['report']}")
-            if extra["suggestions"]:
+            suggestions = [r for r in extra["suggestions"] if not r.get("skipped")]
+            if suggestions:
+                st.caption(
+                    f"{len(suggestions)} suggested control change(s) from ACLED territorial events, for review:"
+                )
+                st.dataframe(
+                    pd.DataFrame(suggestions)[["unit", "status", "valid_from", "note"]],
+                    hide_index=True,
+                )
                 st.download_button(
                     "Suggested control changes (CSV)",
                     suggestions_csv(extra["suggestions"]),
@@ -462,6 +470,7 @@ def use_boundaries(provinces, districts, boundary_set: dict) -> None:
         return
     st.session_state.import_problems = []
     st.session_state.boundary_dir = str(out)
+    st.rerun()  # this run already drew the old boundaries
 
 
 def active_directory() -> Path:

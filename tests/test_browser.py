@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from browser import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, ROOT, block_internet, streamlit_server
+from conftest import SHARED_BOUNDARIES
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -321,4 +322,44 @@ def test_export_the_view_as_offline_html(server, page):
     )  # loads nothing
     assert "Cite this view" in page.inner_text("body")
     snap(page, "12-export-and-cite")
+    assert_clean(page)
+
+
+def test_acled_upload_lists_suggested_control_changes(server, page):
+    page.goto(f"{server}/?date=2021-09-04")
+    wait_for_date(page, "2021-09-04")
+    upload(page, FIXTURES / "acled" / "acled_2023_layout.csv")
+    page.get_by_text("suggested control change(s) from ACLED territorial events").wait_for(
+        timeout=30_000
+    )
+    page.get_by_test_id("stDownloadButton").get_by_role(
+        "button", name="Suggested control changes (CSV)"
+    ).wait_for(timeout=30_000)
+    snap(page, "13-acled-upload-suggestions")
+    assert_clean(page)
+
+
+def test_official_boundaries_upload_draws_every_district(server, page):
+    if not SHARED_BOUNDARIES.is_dir():
+        pytest.skip(
+            f"the OCHA COD-AB test fixture is not at {SHARED_BOUNDARIES} (it is never copied into the repo)"
+        )
+    page.goto(f"{server}/?date=2021-09-04")
+    wait_for_date(page, "2021-09-04")
+    page.get_by_text("Add your own data (this session only)").click()
+    inputs = page.locator("input[type='file']")
+    inputs.nth(1).set_input_files(str(SHARED_BOUNDARIES / "afg_admbnda_adm1_agcho_20180522.zip"))
+    inputs.nth(2).set_input_files(str(SHARED_BOUNDARIES / "afg_admbnda_adm2_agcho_20180522.zip"))
+    page.get_by_role("button", name="Use these boundaries").click()
+    map_frame(page).locator("path.naqsha-district").nth(398).wait_for(
+        state="attached", timeout=120_000
+    )
+    assert map_frame(page).locator("path.naqsha-district").count() == 399
+    wait_for_date(page, "2021-09-04")
+    assert map_frame(page).locator("path.naqsha-u-AF0801").get_attribute("fill") not in (
+        None,
+        "none",
+    )
+    assert "OCHA COD-AB" in page.inner_text("[data-testid='stSidebar']")
+    snap(page, "14-official-boundaries")
     assert_clean(page)
