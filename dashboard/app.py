@@ -88,7 +88,11 @@ def map_resources(directory: str, stamp: tuple) -> dict:
         + " | Control and events: Naqsha (sources per feature)"
     )
     return {
-        "options": layer_options(geometry_url, context_url, attribution),
+        "options": {
+            "optionsUrl": write_static_json(
+                layer_options(geometry_url, context_url, attribution), "options"
+            )
+        },
         "centres": centres,
         "tree": shapely.STRtree(dataset.geometry.geometry.values),
         "codes": list(dataset.geometry.index),

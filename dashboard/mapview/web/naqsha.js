@@ -171,9 +171,19 @@
   }
 
   N.init = function (map, opts) {
+    N.state = null;
+    if (opts.optionsUrl) {
+      // The options (styles, legend) live in a static file so that reruns need not resend them.
+      fetch(opts.optionsUrl).then(function (r) { return r.json(); }).then(function (full) { start(map, full); });
+    } else {
+      start(map, opts);
+    }
+  };
+
+  function start(map, opts) {
+    // Naqsha.update may already have stored a state while the options were being fetched.
     N.map = map;
     N.opts = opts;
-    N.state = null;
     N.layers = null;
     N.eventsKey = null;
     // Without a tile layer Leaflet has no maximum zoom, and the cluster plugin needs one.
@@ -215,7 +225,7 @@
       map.addLayer(N.eventLayer);
       apply();
     });
-  };
+  }
 
   N.update = function (state) {
     N.state = state;
