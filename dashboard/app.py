@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import shapely
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 from streamlit_folium import st_folium
 
 from dashboard.charts import control_chart, status_area, status_counts
@@ -32,20 +33,15 @@ from dashboard.detail import (
     summary_counts,
 )
 from dashboard.export import citation, events_csv_text, standalone_html, state_csv, state_geojson
-from dashboard.mapview.assets import (
-    geometry_collection,
-    install_static_assets,
-    simplified,
-    write_static_json,
-)
-from dashboard.mapview.basemap import base_map, layer_options
+from dashboard.mapview.basemap import base_map
+from dashboard.mapview.eventfiles import EventFiles
 from dashboard.mapview.payload import (
     EVENT_TYPES,
     events_payload,
     state_feature_group,
     state_payload,
-    unit_centres,
 )
+from dashboard.mapview.resources import prepare_map
 from dashboard.mapview.style import STATUS_STYLES
 from dashboard.timeline import Timeline
 from dashboard.timeline.events import WINDOWS, EventFilter, events_on
@@ -72,31 +68,8 @@ def load(directory: str, stamp: tuple) -> tuple[Dataset, Timeline]:
 
 @st.cache_resource(show_spinner=False)
 def map_resources(directory: str, stamp: tuple) -> dict:
-    """Files the browser fetches once, plus the spatial index for clicks and event centres."""
     dataset, _ = load(directory, stamp)
-    install_static_assets()
-    geometry_url = write_static_json(
-        geometry_collection(simplified(dataset.geometry, dataset.units), dataset.units), "geometry"
-    )
-    context_url = None
-    if dataset.context is not None:
-        context_url = write_static_json(dataset.context.__geo_interface__, "context")
-    centres = unit_centres(dataset.units, dataset.geometry)
-    attribution = (
-        "Boundaries: "
-        + dataset.boundary_set.get("name", "")
-        + " | Control and events: Naqsha (sources per feature)"
-    )
-    return {
-        "options": {
-            "optionsUrl": write_static_json(
-                layer_options(geometry_url, context_url, attribution), "options"
-            )
-        },
-        "centres": centres,
-        "tree": shapely.STRtree(dataset.geometry.geometry.values),
-        "codes": list(dataset.geometry.index),
-    }
+    return prepare_map(dataset)
 
 
 def unit_at(
@@ -151,7 +124,6 @@ def jump(target: date) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Naqsha — control of Afghanistan, 2021", layout="wide")
-    st.session_state.run_started = time.monotonic()
     directory = active_directory()
     try:
         stamp = _stamp(directory)
@@ -163,12 +135,27 @@ def main() -> None:
     resources = map_resources(str(directory), stamp)
     first, last = period(dataset, timeline)
     init_state(first, last, dataset.units)
-    if "advance_to" in st.session_state:  # set by playback before the slider exists
-        st.session_state.date = st.session_state.pop("advance_to")
 
     chosen = sidebar(dataset)
     st.title("Naqsha · نقشه")
     st.caption("Who controlled which part of Afghanistan on each day of 2021, and how we know.")
+    view(dataset, timeline, resources, (first, last), chosen)
+
+
+@st.fragment
+def view(
+    dataset: Dataset,
+    timeline: Timeline,
+    resources: dict,
+    span: tuple[date, date],
+    chosen: tuple[EventFilter, bool],
+) -> None:
+    """Everything that depends on the date. A fragment: a slider step, a click or a panel
+    change reruns only this, not the sidebar, so each step does less and sends less."""
+    st.session_state.run_started = time.monotonic()
+    if "advance_to" in st.session_state:  # set by playback before the slider exists
+        st.session_state.date = st.session_state.pop("advance_to")
+    first, last = span
     day = date_controls(timeline, dataset, first, last)
     summary(timeline, day)
 
@@ -182,14 +169,14 @@ def main() -> None:
         with side_column:
             highlight = changes_panel(timeline, day, first, last)
     with map_column:
-        events, events_shown = draw_map(dataset, timeline, resources, day, chosen, highlight)
+        events = draw_map(dataset, timeline, resources, day, chosen, highlight)
     with side_column:
         if panel == "Detail":
             detail_panel(dataset, timeline, day)
         elif panel == "Over time":
             over_time_panel(dataset, timeline, day, first, last)
         elif panel == "Export & cite":
-            export_panel(dataset, timeline, day, events, events_shown)
+            export_panel(dataset, timeline, day, events, resources["centres"])
     st.query_params.update(
         {
             "date": day.isoformat(),
@@ -225,7 +212,7 @@ def keep_playing(day: date, last: date) -> None:
         return
     if day >= last:
         st.session_state.playing = False
-        st.rerun()
+        rerun_view()
     time.sleep(
         max(
             0.0,
@@ -234,7 +221,16 @@ def keep_playing(day: date, last: date) -> None:
         )
     )
     st.session_state.advance_to = day + timedelta(days=1)
-    st.rerun()
+    rerun_view()
+
+
+def rerun_view() -> None:
+    """Rerun the date-dependent fragment only; during a full run, Streamlit allows only a
+    full rerun."""
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitAPIException:
+        st.rerun()
 
 
 def pick_date() -> None:
@@ -264,7 +260,7 @@ def over_time_panel(
 
 
 def export_panel(
-    dataset: Dataset, timeline: Timeline, day: date, events: pd.DataFrame, events_shown: dict
+    dataset: Dataset, timeline: Timeline, day: date, events: pd.DataFrame, centres: dict
 ) -> None:
     """Downloads of the view on demand (so scrubbing stays fast), and a citation."""
     selected = st.session_state.selected or None
@@ -284,7 +280,13 @@ def export_panel(
                 ("Events shown as CSV", events_csv_text(events), f"{stem}-events.csv", "text/csv"),
                 (
                     "Map as standalone HTML (works offline)",
-                    standalone_html(dataset, timeline, day, events_shown, selected),
+                    standalone_html(
+                        dataset,
+                        timeline,
+                        day,
+                        events_payload(events, dataset.units, centres),
+                        selected,
+                    ),
                     f"{stem}.html",
                     "text/html",
                 ),
@@ -384,6 +386,14 @@ def current_events(dataset: Dataset) -> pd.DataFrame:
     return dataset.events
 
 
+def current_event_files(dataset: Dataset, resources: dict) -> EventFiles:
+    """The static marker files for :func:`current_events`."""
+    extra = st.session_state.get("extra_events")
+    if extra and extra["directory"] == str(dataset.directory):
+        return extra["files"]
+    return resources["event_files"]
+
+
 def import_panel(dataset: Dataset) -> None:
     """Uploads for this session only; a bad file shows its problems and changes nothing."""
     with st.expander("Add your own data (this session only)"):
@@ -431,6 +441,7 @@ def add_acled(dataset: Dataset, name: str, content: bytes) -> None:
     st.session_state.extra_events = {
         "directory": str(dataset.directory),
         "events": merged,
+        "files": EventFiles(merged),
         "report": report,
         "name": name,
         "suggestions": suggested_changes(matched, dataset.units),
@@ -555,14 +566,16 @@ def draw_map(
     day: date,
     chosen: tuple[EventFilter, bool],
     highlight: tuple[str, ...] = (),
-) -> tuple[pd.DataFrame, dict]:
-    """Draw the map; return the events in the window and what the map was sent of them."""
+) -> pd.DataFrame:
+    """Draw the map; return the events in the window."""
     event_filter, tiles = chosen
     events = events_on(current_events(dataset), day, event_filter)
     payload = state_payload(
         timeline,
         day,
-        events_payload(events, dataset.units, resources["centres"]),
+        current_event_files(dataset, resources).payload(
+            events, dataset.units, resources["centres"]
+        ),
         st.session_state.selected or None,
         highlight,
     )
@@ -577,7 +590,6 @@ def draw_map(
             if found:
                 st.session_state.selected = found
 
-    events_shown = payload["events"]
     st_folium(
         base_map(resources["options"], tiles=tiles),
         feature_group_to_add=state_feature_group(payload),
@@ -588,16 +600,19 @@ def draw_map(
         use_container_width=True,
     )
     off_map = events[events["latitude"].isna()]
-    if len(off_map):
-        with st.expander(f"{len(off_map)} event(s) in this window with no place on the map"):
-            st.dataframe(
-                off_map[["event_date", "country", "sub_event_type", "notes", "source_url"]].assign(
-                    source_url=[safe_link(u) for u in off_map["source_url"]]
-                ),
-                column_config={"source_url": LINK},
-                hide_index=True,
-            )
-    return events, events_shown
+    # A toggle rather than an expander: an expander's table would be sent on every step.
+    if len(off_map) and st.toggle(
+        f"List the {len(off_map)} event(s) in this window with no place on the map",
+        key="list_off_map",
+    ):
+        st.dataframe(
+            off_map[["event_date", "country", "sub_event_type", "notes", "source_url"]].assign(
+                source_url=[safe_link(u) for u in off_map["source_url"]]
+            ),
+            column_config={"source_url": LINK},
+            hide_index=True,
+        )
+    return events
 
 
 def pick_unit() -> None:

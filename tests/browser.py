@@ -36,53 +36,61 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def start_streamlit(script: str, port: int, env: dict | None, log) -> subprocess.Popen:
+    """Start ``streamlit run script`` headless on ``127.0.0.1:port``, cwd = the repository.
+
+    The repository's ``.streamlit/config.toml`` therefore applies. ``env`` is added to (and
+    overrides) the current environment; output goes to the open file ``log``.
+    """
+    command = [
+        sys.executable, "-m", "streamlit", "run", script,
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--server.headless", "true",
+    ]  # fmt: skip
+    return subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT
+    )
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float) -> None:
+    """Poll ``/_stcore/health`` until it answers 200; raise if the server exits or times out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start (exit {process.poll()})") from None
+            time.sleep(0.3)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextmanager
 def streamlit_server(
     script: str = "dashboard/app.py", env: dict | None = None, timeout: float = 90
 ):
     """Run ``streamlit run script`` on a free port; yield its base URL; stop it afterwards."""
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        script,
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-    ]
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     with open(ROOT / "test-artifacts" / f"streamlit-{port}.log", "w") as log:
-        yield from _serve(command, env, log, port, timeout)
-
-
-def _serve(command: list[str], env: dict | None, log, port: int, timeout: float):
-    process = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start (exit {process.poll()})") from None
-                time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
+        process = start_streamlit(script, port, env, log)
+        url = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            wait_healthy(url, process, timeout)
+            yield url
+        finally:
+            stop(process)
 
 
 def block_internet(page) -> list[str]:

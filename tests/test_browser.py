@@ -181,7 +181,8 @@ def test_hostile_text_in_an_acled_upload_stays_plain_text(server, page):
     page.get_by_text("2 event(s) placed by their coordinates").wait_for(timeout=30_000)
     frame = next(f for f in page.frames if "st_folium" in f.url)
     frame.wait_for_function(
-        "() => Naqsha.state.events.rows.some(r => String(r[6]).includes('<script>'))",
+        """() => Naqsha.eventLayer.getLayers().some(
+            m => m.getPopup()._content(m).textContent.includes('<script>'))""",
         timeout=30_000,
     )
     # Open every event's popup content as a user would, inside the map page.

@@ -6,6 +6,7 @@ import json
 from datetime import date
 
 import folium
+import numpy as np
 import pytest
 import shapely
 from conftest import TINY
@@ -18,6 +19,7 @@ from dashboard.mapview.assets import (
     write_static_json,
 )
 from dashboard.mapview.basemap import base_map, layer_options
+from dashboard.mapview.eventfiles import CHUNK, EventFiles, position_ranges
 from dashboard.mapview.legend import legend_html
 from dashboard.mapview.payload import (
     MAX_MARKERS,
@@ -113,6 +115,35 @@ def test_event_markers_and_aggregation(tiny):
     aggregated = events_payload(many, dataset.units, unit_centres(dataset.units, dataset.geometry))
     assert aggregated["mode"] == "aggregate"
     assert aggregated["rows"] == [[34.5, 69.75, MAX_MARKERS + 1, 3 * (MAX_MARKERS + 1), "Beta"]]
+
+
+def test_live_map_sends_positions_into_static_chunks_not_rows(tiny, tmp_path):
+    dataset, _ = tiny
+    centres = unit_centres(dataset.units, dataset.geometry)
+    window = events_on(dataset.events, date(2021, 9, 4), EventFilter(window="last 7 days"))
+    files = EventFiles(dataset.events, tmp_path)
+    payload = files.payload(window, dataset.units, centres)
+    assert set(payload) == {"mode", "chunks", "size", "show", "key"}
+    assert payload["mode"] == "markers" and payload["size"] == CHUNK
+    # Only the placed event is shown, by its position in the whole table.
+    position = int(dataset.events.index[dataset.events["event_id_cnty"] == "T2"][0])
+    assert payload["show"] == [[position, position + 1]]
+    url = payload["chunks"]["0"]
+    chunk = json.loads((tmp_path / "data" / url.rsplit("/", 1)[1]).read_text(encoding="utf-8"))
+    assert len(chunk) == len(dataset.events)
+    assert chunk[position] == events_payload(window, dataset.units, centres)["rows"][0]
+    unplaced = dataset.events["latitude"].isna()
+    assert [row is None for row in chunk] == list(unplaced)
+    # The same window gives the same key (the browser skips the redraw); another date does not.
+    assert files.payload(window, dataset.units, centres)["key"] == payload["key"]
+    later = events_on(dataset.events, date(2021, 9, 4), EventFilter(window="that day"))
+    assert files.payload(later, dataset.units, centres)["key"] != payload["key"]
+
+
+def test_position_ranges():
+    assert position_ranges(np.array([], dtype=int)) == []
+    assert position_ranges(np.array([9, 3, 5, 4])) == [[3, 6], [9, 10]]
+    assert position_ranges(np.arange(CHUNK - 2, CHUNK + 3)) == [[CHUNK - 2, CHUNK + 3]]
 
 
 def test_event_filters(tiny):

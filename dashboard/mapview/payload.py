@@ -94,23 +94,42 @@ def unit_centres(units: dict, geometry) -> dict[str, tuple[float, float]]:
 def events_payload(
     events: pd.DataFrame, units: dict, centres: dict[str, tuple[float, float]]
 ) -> dict:
-    """Markers for the events on the map, or counts per province when there are too many."""
+    """Markers for the events on the map, with their rows inline, or counts per province when
+    there are too many. The standalone HTML export uses this; the live map sends positions into
+    static files instead (:mod:`dashboard.mapview.eventfiles`)."""
     placed = events[events["latitude"].notna()]
-    if len(placed) <= MAX_MARKERS:
-        rows = [_marker_row(e) for e in placed.itertuples(index=False)]
-        mode = "markers"
-    else:
-        rows = _aggregate_rows(placed, units, centres)
-        mode = "aggregate"
-    key = (
-        hashlib.sha1(json.dumps([mode, rows], default=str).encode()).hexdigest()[:12]
-        if len(placed) <= MAX_MARKERS
-        else _aggregate_key(placed)
+    if len(placed) > MAX_MARKERS:
+        return aggregate_payload(placed, units, centres)
+    return _keyed(
+        {"mode": "markers", "rows": [marker_row(e) for e in placed.itertuples(index=False)]}
     )
-    return {"mode": mode, "rows": rows, "key": key}
 
 
-def _marker_row(e) -> list:
+def aggregate_payload(
+    placed: pd.DataFrame, units: dict, centres: dict[str, tuple[float, float]]
+) -> dict:
+    """One circle per province: where its events are, how many, and their reported fatalities."""
+    grouped = placed.groupby("province", sort=True).agg(
+        count=("event_date", "size"), fatalities=("fatalities", "sum")
+    )
+    rows = []
+    for code, row in grouped.iterrows():
+        if code in centres:
+            lat, lon = centres[code]
+            rows.append(
+                [lat, lon, int(row["count"]), int(row["fatalities"] or 0), units[code].name_en]
+            )
+    return _keyed({"mode": "aggregate", "rows": rows})
+
+
+def _keyed(payload: dict) -> dict:
+    """Add ``key``, a digest of the content: the browser skips redrawing an unchanged layer."""
+    text = json.dumps(payload, default=str, sort_keys=True)
+    return {**payload, "key": hashlib.sha1(text.encode()).hexdigest()[:12]}
+
+
+def marker_row(e) -> list:
+    """One event (a row from ``itertuples``) as the list the map's popup reads."""
     type_index = EVENT_TYPES.index(e.event_type) if e.event_type in EVENT_TYPES else -1
     fatalities = None if pd.isna(e.fatalities) else int(e.fatalities)
     precision = []
@@ -134,28 +153,6 @@ def _marker_row(e) -> list:
         e.source,
         "; ".join(precision),
     ]
-
-
-def _aggregate_rows(
-    placed: pd.DataFrame, units: dict, centres: dict[str, tuple[float, float]]
-) -> list:
-    grouped = placed.groupby("province", sort=True).agg(
-        count=("event_date", "size"), fatalities=("fatalities", "sum")
-    )
-    rows = []
-    for code, row in grouped.iterrows():
-        if code in centres:
-            lat, lon = centres[code]
-            rows.append(
-                [lat, lon, int(row["count"]), int(row["fatalities"] or 0), units[code].name_en]
-            )
-    return rows
-
-
-def _aggregate_key(placed: pd.DataFrame) -> str:
-    return hashlib.sha1(
-        f"{len(placed)}:{placed['event_date'].iat[0]}:{placed['event_date'].iat[-1]}:{int(placed['fatalities'].fillna(0).sum())}".encode()
-    ).hexdigest()[:12]
 
 
 def state_payload(

@@ -145,14 +145,43 @@
     return circle;
   }
 
+  function chunk(url) {
+    // Each chunk of marker rows is fetched once per page and kept.
+    N.chunks = N.chunks || {};
+    if (!N.chunks[url]) N.chunks[url] = fetch(url).then(function (r) { return r.json(); });
+    return N.chunks[url];
+  }
+
+  function shownRows(ev) {
+    // Inline rows (the standalone export), or positions into static chunks (the live map).
+    if (ev.rows) return Promise.resolve(ev.rows);
+    var numbers = Object.keys(ev.chunks);
+    return Promise.all(numbers.map(function (n) { return chunk(ev.chunks[n]); })).then(function (parts) {
+      var byNumber = {};
+      numbers.forEach(function (n, i) { byNumber[n] = parts[i]; });
+      var rows = [];
+      ev.show.forEach(function (range) {
+        for (var i = range[0]; i < range[1]; i++) {
+          var row = byNumber[Math.floor(i / ev.size)][i % ev.size];
+          if (row) rows.push(row);
+        }
+      });
+      return rows;
+    });
+  }
+
   function redrawEvents() {
     var ev = N.state && N.state.events;
     if (!ev || !N.eventLayer || ev.key === N.eventsKey) return;
     N.eventsKey = ev.key;
-    N.eventLayer.clearLayers();
-    N.aggregateLayer.clearLayers();
-    if (ev.mode === "markers") N.eventLayer.addLayers(ev.rows.map(eventMarker));
-    else ev.rows.forEach(function (row) { N.aggregateLayer.addLayer(aggregateMarker(row)); });
+    shownRows(ev).then(function (rows) {
+      if (N.eventsKey !== ev.key) return; // a later date arrived while the chunks loaded
+      N.eventLayer.clearLayers();
+      N.aggregateLayer.clearLayers();
+      if (ev.mode === "markers") N.eventLayer.addLayers(rows.map(eventMarker));
+      else rows.forEach(function (row) { N.aggregateLayer.addLayer(aggregateMarker(row)); });
+      document.body.setAttribute("data-naqsha-events", ev.key);
+    });
   }
 
   function markPainted() {

@@ -1,0 +1,63 @@
+"""What the map needs once per dataset: static files for the browser, and indexes for the server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import shapely
+
+from dashboard.data import Dataset
+from dashboard.mapview.assets import (
+    STATIC_DIR,
+    geometry_collection,
+    install_static_assets,
+    simplified,
+    write_static_json,
+)
+from dashboard.mapview.basemap import layer_options
+from dashboard.mapview.eventfiles import EventFiles
+from dashboard.mapview.payload import unit_centres
+
+
+def prepare_map(dataset: Dataset, static_dir: Path = STATIC_DIR) -> dict:
+    """Write the files the browser fetches once and build the server-side lookups.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data.
+    static_dir : Path
+        The ``static/`` folder beside the Streamlit script, served under ``/app/static/``.
+
+    Returns
+    -------
+    dict
+        ``options``: the base map's options (the address of a static JSON file holding the
+        geometry address, styles and legend); ``centres``: a point per unit for aggregated
+        events; ``tree`` and ``codes``: a spatial index of the unit shapes and their codes, for
+        clicks; ``event_files``: the dataset's event markers as static chunks.
+    """
+    install_static_assets(static_dir)
+    geometry_url = write_static_json(
+        geometry_collection(simplified(dataset.geometry, dataset.units), dataset.units),
+        "geometry",
+        static_dir,
+    )
+    context_url = None
+    if dataset.context is not None:
+        context_url = write_static_json(dataset.context.__geo_interface__, "context", static_dir)
+    attribution = (
+        "Boundaries: "
+        + dataset.boundary_set.get("name", "")
+        + " | Control and events: Naqsha (sources per feature)"
+    )
+    options_url = write_static_json(
+        layer_options(geometry_url, context_url, attribution), "options", static_dir
+    )
+    return {
+        "options": {"optionsUrl": options_url},
+        "centres": unit_centres(dataset.units, dataset.geometry),
+        "tree": shapely.STRtree(dataset.geometry.geometry.values),
+        "codes": list(dataset.geometry.index),
+        "event_files": EventFiles(dataset.events, static_dir),
+    }
