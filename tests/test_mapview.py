@@ -212,10 +212,8 @@ def test_base_map_loads_only_local_assets(tmp_path):
     )
     html = base_map(options).get_root().render()
     assert "cdn." not in html and "https://code.jquery" not in html and "cdnjs" not in html
-    assert (
-        "../../app/static/leaflet/leaflet.js" in html
-        and "../../app/static/naqsha/naqsha.js" in html
-    )
+    assert "../../app/static/leaflet/naqsha-bundle.js" in html
+    assert "../../app/static/leaflet/naqsha-bundle.css" in html
     assert "Naqsha.init(" in html
     assert "<b>test" not in html and "\\u0026lt;b\\u0026gt;test" in html  # data text is escaped
     assert "tile.openstreetmap.org" not in html
@@ -230,6 +228,12 @@ def test_static_assets_are_real_files(tmp_path):
     )
     assert (tmp_path / "markercluster" / "leaflet.markercluster.js").is_file()
     assert (tmp_path / "naqsha" / "naqsha.js").is_file()
+    # One script holds Leaflet, the plugin and ours, in that order; one stylesheet beside
+    # Leaflet's images.
+    bundle = (tmp_path / "leaflet" / "naqsha-bundle.js").read_text(encoding="utf-8")
+    assert bundle.index("Leaflet") < bundle.index("MarkerClusterGroup") < bundle.index("Naqsha")
+    css = (tmp_path / "leaflet" / "naqsha-bundle.css").read_text(encoding="utf-8")
+    assert "images/layers.png" in css and ".marker-cluster" in css and ".naqsha" in css
     url = write_static_json({"type": "FeatureCollection", "features": []}, "geometry", tmp_path)
     name = url.rsplit("/", 1)[1]
     assert json.loads((tmp_path / "data" / name).read_text()) == {

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import geopandas as gpd
@@ -44,21 +43,32 @@ CSS_FILES = (
 )
 
 
+# The map page loads its scripts one after another, so they are also joined into one file (and
+# the stylesheets into one, beside Leaflet's so that its relative image paths still resolve).
+BUNDLE_JS = "leaflet/naqsha-bundle.js"
+BUNDLE_CSS = "leaflet/naqsha-bundle.css"
+
+
 def install_static_assets(static_dir: Path = STATIC_DIR) -> None:
-    """Copy the JS and CSS files (and Leaflet's images) into the static folder if they changed."""
+    """Copy the JS and CSS files (and Leaflet's images) into the static folder if they changed,
+    and write the joined :data:`BUNDLE_JS` and :data:`BUNDLE_CSS`."""
     for name, source in VENDOR_FILES.items():
-        _copy_if_changed(source, static_dir / name)
+        _write_if_changed(source.read_bytes(), static_dir / name)
     for image in (Path(xleaflet.BASE_DIR) / "images").iterdir():
-        _copy_if_changed(image, static_dir / "leaflet" / "images" / image.name)
+        _write_if_changed(image.read_bytes(), static_dir / "leaflet" / "images" / image.name)
+    for bundle, names in ((BUNDLE_JS, JS_FILES), (BUNDLE_CSS, CSS_FILES)):
+        joined = b"\n;\n" if bundle.endswith(".js") else b"\n"
+        content = joined.join(VENDOR_FILES[name].read_bytes() for name in names)
+        _write_if_changed(content, static_dir / bundle)
 
 
-def _copy_if_changed(source: Path, target: Path) -> None:
-    if target.exists() and not target.is_symlink() and target.read_bytes() == source.read_bytes():
+def _write_if_changed(content: bytes, target: Path) -> None:
+    if target.exists() and not target.is_symlink() and target.read_bytes() == content:
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.is_symlink():
         target.unlink()
-    shutil.copyfile(source, target)
+    target.write_bytes(content)
 
 
 def simplified(

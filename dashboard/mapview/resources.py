@@ -32,8 +32,8 @@ def prepare_map(dataset: Dataset, static_dir: Path = STATIC_DIR) -> dict:
     Returns
     -------
     dict
-        ``options``: the base map's options (the address of a static JSON file holding the
-        geometry address, styles and legend); ``centres``: a point per unit for aggregated
+        ``options``: the base map's options (the addresses of a static JSON file holding the
+        styles and legend, and of the geometries, all fetched at once); ``centres``: a point per unit for aggregated
         events; ``tree`` and ``codes``: a spatial index of the unit shapes and their codes, for
         clicks; ``event_files``: the dataset's event markers as static chunks.
     """
@@ -55,7 +55,11 @@ def prepare_map(dataset: Dataset, static_dir: Path = STATIC_DIR) -> dict:
         layer_options(geometry_url, context_url, attribution), "options", static_dir
     )
     return {
-        "options": {"optionsUrl": options_url},
+        "options": {
+            "optionsUrl": options_url,
+            "geometryUrl": geometry_url,
+            "contextUrl": context_url,
+        },
         "centres": unit_centres(dataset.units, dataset.geometry),
         "tree": shapely.STRtree(dataset.geometry.geometry.values),
         "codes": list(dataset.geometry.index),

@@ -145,18 +145,18 @@
     return circle;
   }
 
-  function chunk(url) {
-    // Each chunk of marker rows is fetched once per page and kept.
-    N.chunks = N.chunks || {};
-    if (!N.chunks[url]) N.chunks[url] = fetch(url).then(function (r) { return r.json(); });
-    return N.chunks[url];
+  function getJson(url) {
+    // Static files (geometry, chunks of event markers) are fetched once per page and kept.
+    N.fetched = N.fetched || {};
+    if (!N.fetched[url]) N.fetched[url] = fetch(url).then(function (r) { return r.json(); });
+    return N.fetched[url];
   }
 
   function shownRows(ev) {
     // Inline rows (the standalone export), or positions into static chunks (the live map).
     if (ev.rows) return Promise.resolve(ev.rows);
     var numbers = Object.keys(ev.chunks);
-    return Promise.all(numbers.map(function (n) { return chunk(ev.chunks[n]); })).then(function (parts) {
+    return Promise.all(numbers.map(function (n) { return getJson(ev.chunks[n]); })).then(function (parts) {
       var byNumber = {};
       numbers.forEach(function (n, i) { byNumber[n] = parts[i]; });
       var rows = [];
@@ -202,7 +202,9 @@
   N.init = function (map, opts) {
     N.state = null;
     if (opts.optionsUrl) {
-      // The options (styles, legend) live in a static file so that reruns need not resend them.
+      // The options (styles, legend) live in a static file so that reruns need not resend them;
+      // the geometry's addresses come along so that all the downloads start at once.
+      [opts.geometryUrl, opts.contextUrl].forEach(function (url) { if (url) getJson(url); });
       fetch(opts.optionsUrl).then(function (r) { return r.json(); }).then(function (full) { start(map, full); });
     } else {
       start(map, opts);
@@ -220,7 +222,7 @@
     map.setMaxZoom(opts.maxZoom);
     var renderer = L.svg({ padding: 0.5 });
     if (opts.contextUrl) {
-      fetch(opts.contextUrl).then(function (r) { return r.json(); }).then(function (gj) {
+      getJson(opts.contextUrl).then(function (gj) {
         L.geoJSON(gj, { interactive: false, renderer: renderer, style: { color: "#9a9a9a", weight: 1, fillColor: "#efefef", fillOpacity: 1 } }).addTo(map).bringToBack();
       });
     }
@@ -234,7 +236,7 @@
     if (map.attributionControl && opts.attribution) map.attributionControl.addAttribution(opts.attribution);
     N.eventLayer = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 40 });
     N.aggregateLayer = L.layerGroup();
-    fetch(opts.geometryUrl).then(function (r) { return r.json(); }).then(function (gj) {
+    getJson(opts.geometryUrl).then(function (gj) {
       var make = function (level) {
         return L.geoJSON({ type: "FeatureCollection", features: gj.features.filter(function (f) { return f.properties.level === level; }) },
           { renderer: renderer, style: function (f) { return styleFor(f.properties); }, onEachFeature: bind }).addTo(map);
