@@ -31,7 +31,7 @@ from dashboard.mapview.assets import (
     geometry_collection,
     simplified,
 )
-from dashboard.mapview.basemap import AFGHANISTAN_BOUNDS, layer_options
+from dashboard.mapview.basemap import AFGHANISTAN_BOUNDS, attribution_text, layer_options
 from dashboard.mapview.payload import shown_districts, state_payload
 from dashboard.mapview.style import fill_for
 from dashboard.timeline import Timeline, UnitState
@@ -183,7 +183,7 @@ def standalone_html(
             geometry_collection(simplified(dataset.geometry, dataset.units), dataset.units)
         ),
         _json_data_url(dataset.context.__geo_interface__) if dataset.context is not None else None,
-        attribution_text(dataset),
+        attribution_text(dataset.boundary_set),
     )
     payload = state_payload(timeline, day, events_payload, selected)
     return "\n".join(
@@ -207,15 +207,6 @@ def standalone_html(
             "</html>",
             "",
         ]
-    )
-
-
-def attribution_text(dataset: Dataset) -> str:
-    """The map's attribution line (plain text): the boundary set and where the statuses come from."""
-    return (
-        "Boundaries: "
-        + dataset.boundary_set.get("name", "")
-        + " | Control and events: Naqsha (sources per feature)"
     )
 
 

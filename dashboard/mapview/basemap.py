@@ -37,6 +37,16 @@ class NaqshaLayer(MacroElement):
         self.options = options
 
 
+def attribution_text(boundary_set: dict) -> str:
+    """The map's attribution line (plain text): the boundary set, and where statuses, events and
+    place coordinates come from."""
+    return (
+        f"Boundaries: {boundary_set.get('name', '')}"
+        " | Control and events: Naqsha (sources per feature)"
+        " | Places: Wikipedia, GeoNames (CC BY 4.0)"
+    )
+
+
 def layer_options(geometry_url: str, context_url: str | None, attribution: str) -> dict:
     return {
         "geometryUrl": geometry_url,

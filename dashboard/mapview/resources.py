@@ -14,7 +14,7 @@ from dashboard.mapview.assets import (
     simplified,
     write_static_json,
 )
-from dashboard.mapview.basemap import layer_options
+from dashboard.mapview.basemap import attribution_text, layer_options
 from dashboard.mapview.eventfiles import EventFiles
 from dashboard.mapview.payload import unit_centres
 
@@ -46,11 +46,7 @@ def prepare_map(dataset: Dataset, static_dir: Path = STATIC_DIR) -> dict:
     context_url = None
     if dataset.context is not None:
         context_url = write_static_json(dataset.context.__geo_interface__, "context", static_dir)
-    attribution = (
-        "Boundaries: "
-        + dataset.boundary_set.get("name", "")
-        + " | Control and events: Naqsha (sources per feature)"
-    )
+    attribution = attribution_text(dataset.boundary_set)
     options_url = write_static_json(
         layer_options(geometry_url, context_url, attribution), "options", static_dir
     )
