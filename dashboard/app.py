@@ -396,7 +396,9 @@ def current_event_files(dataset: Dataset, resources: dict) -> EventFiles:
 
 def import_panel(dataset: Dataset) -> None:
     """Uploads for this session only; a bad file shows its problems and changes nothing."""
-    with st.expander("Add your own data (this session only)"):
+    # A toggle, not an expander: an expander's uploaders would be built (and their code loaded by
+    # the browser) on every page load, delaying the first map.
+    if st.toggle("Add your own data (this session only)", key="show_import"):
         upload = st.file_uploader("ACLED events (CSV export)", type=["csv"], key="acled_upload")
         if upload is not None and st.session_state.get("acled_done") != upload.file_id:
             st.session_state.acled_done = upload.file_id

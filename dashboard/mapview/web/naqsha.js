@@ -90,9 +90,14 @@
     N.layers.forEach(function (layer) {
       var p = layer.feature.properties;
       var style = styleFor(p);
-      layer.setStyle(style);
-      // A hidden district must not catch the pointer meant for its province.
-      layer.getElement().style.pointerEvents = style === HIDDEN ? "none" : "";
+      // Touch the SVG only where the style changed: most units keep theirs from one day to the next.
+      var signature = JSON.stringify(style);
+      if (layer.naqshaStyle !== signature) {
+        layer.naqshaStyle = signature;
+        layer.setStyle(style);
+        // A hidden district must not catch the pointer meant for its province.
+        layer.getElement().style.pointerEvents = style === HIDDEN ? "none" : "";
+      }
       if (N.state.selected === p.unit) layer.bringToFront();
       if (layer.isTooltipOpen()) layer.setTooltipContent(tooltip(layer));
     });
