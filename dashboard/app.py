@@ -68,6 +68,7 @@ def load(directory: str, stamp: tuple) -> tuple[Dataset, Timeline]:
 
 @st.cache_resource(show_spinner=False)
 def map_resources(directory: str, stamp: tuple) -> dict:
+    """Files the browser fetches once, plus the spatial index for clicks and event centres."""
     dataset, _ = load(directory, stamp)
     return prepare_map(dataset)
 

@@ -9,15 +9,13 @@ a few hundred bytes instead of every marker's popup text.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from dashboard.mapview.assets import STATIC_DIR, write_static_json
-from dashboard.mapview.payload import MAX_MARKERS, aggregate_payload, marker_row
+from dashboard.mapview.payload import MAX_MARKERS, aggregate_payload, keyed, marker_row
 
 CHUNK = 1000
 
@@ -61,8 +59,7 @@ class EventFiles:
         positions = self.events.index.get_indexer(placed.index)
         chunks = {str(n): self.chunk_url(int(n)) for n in np.unique(positions // CHUNK)}
         ranges = position_ranges(positions)
-        key = hashlib.sha1(json.dumps([chunks, ranges]).encode()).hexdigest()[:12]
-        return {"mode": "markers", "chunks": chunks, "size": CHUNK, "show": ranges, "key": key}
+        return keyed({"mode": "markers", "chunks": chunks, "size": CHUNK, "show": ranges})
 
 
 def position_ranges(positions: np.ndarray) -> list[list[int]]:

@@ -100,7 +100,7 @@ def events_payload(
     placed = events[events["latitude"].notna()]
     if len(placed) > MAX_MARKERS:
         return aggregate_payload(placed, units, centres)
-    return _keyed(
+    return keyed(
         {"mode": "markers", "rows": [marker_row(e) for e in placed.itertuples(index=False)]}
     )
 
@@ -119,10 +119,10 @@ def aggregate_payload(
             rows.append(
                 [lat, lon, int(row["count"]), int(row["fatalities"] or 0), units[code].name_en]
             )
-    return _keyed({"mode": "aggregate", "rows": rows})
+    return keyed({"mode": "aggregate", "rows": rows})
 
 
-def _keyed(payload: dict) -> dict:
+def keyed(payload: dict) -> dict:
     """Add ``key``, a digest of the content: the browser skips redrawing an unchanged layer."""
     text = json.dumps(payload, default=str, sort_keys=True)
     return {**payload, "key": hashlib.sha1(text.encode()).hexdigest()[:12]}
