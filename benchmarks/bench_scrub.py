@@ -360,12 +360,7 @@ class Session:
         last_key = self.page.evaluate("window.__benchKeyT")
         focus = self.page.evaluate(ACTIVE_ELEMENT)
         try:
-            shown, painted = self.page.wait_for_function(
-                self.scenario.probe,
-                arg=[expected.isoformat(), 0],
-                polling="raf",
-                timeout=STEP_TIMEOUT_MS,
-            ).json_value()
+            painted = self.wait_painted(expected, STEP_TIMEOUT_MS)
         except Exception:  # noqa: BLE001 - reported as not ok
             painted = None
         # Let every queued rerun finish, then read what the slider and the map show.

@@ -375,20 +375,22 @@ def data_panel(dataset: Dataset) -> None:
     )
 
 
+def session_upload(dataset: Dataset) -> dict | None:
+    """The ACLED upload of this session, if it was merged into this dataset's events."""
+    extra = st.session_state.get("extra_events")
+    return extra if extra and extra["directory"] == str(dataset.directory) else None
+
+
 def current_events(dataset: Dataset) -> pd.DataFrame:
     """The dataset's events plus any ACLED file uploaded in this session."""
-    extra = st.session_state.get("extra_events")
-    if extra and extra["directory"] == str(dataset.directory):
-        return extra["events"]
-    return dataset.events
+    upload = session_upload(dataset)
+    return upload["events"] if upload else dataset.events
 
 
 def current_event_files(dataset: Dataset, resources: dict) -> EventFiles:
     """The static marker files for :func:`current_events`."""
-    extra = st.session_state.get("extra_events")
-    if extra and extra["directory"] == str(dataset.directory):
-        return extra["files"]
-    return resources["event_files"]
+    upload = session_upload(dataset)
+    return upload["files"] if upload else resources["event_files"]
 
 
 def import_panel(dataset: Dataset) -> None:
