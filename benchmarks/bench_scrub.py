@@ -63,12 +63,14 @@ MAX_STALLS = 5  # then look whether the key press was lost
 QUIET_MS = 60  # after a rerun finished, wait this long without frames before the next key
 
 # Finds the map iframe whose body says the expected date, and returns Date.now() when it does.
-MAP_PROBE = """([expected, provinces]) => {
+# ``which``: "date", the date the map shows (naqsha.js shows the slider's date at once), or
+# "state", the date of the server's last step it has applied (apps without it: as "date").
+MAP_PROBE = """([expected, provinces, which]) => {
   for (const f of document.querySelectorAll("MAP_FRAME")) {
     let d;
     try { d = f.contentDocument; } catch (e) { continue; }
     if (!d || !d.body) continue;
-    const shown = d.body.getAttribute('data-naqsha-date');
+    const shown = d.body.getAttribute('data-naqsha-' + (which || 'date')) ?? d.body.getAttribute('data-naqsha-date');
     if (!shown || (expected && shown !== expected)) continue;
     if (provinces && d.querySelectorAll('path.naqsha-province').length < provinces) continue;
     return [shown, Date.now()];
@@ -89,8 +91,15 @@ FRAME_STATE = """() => [...document.querySelectorAll('iframe')].map(f => {
   return {title: f.title, date: d && d.body ? d.body.getAttribute('data-naqsha-date') : null,
           paths: d ? d.querySelectorAll('path').length : -1, ready: d ? d.readyState : null};
 })"""
+STEP_PROBE = """(expected) => {
+  const probe = PROBE;
+  const shown = probe([expected, 0, 'date']);
+  if (shown && !window.__benchShownAt) window.__benchShownAt = shown[1];
+  const state = probe([expected, 0, 'state']);
+  return state && window.__benchShownAt ? [window.__benchShownAt, state[1]] : null;
+}"""
 KEY_LISTENER = """window.addEventListener('keydown', () => {
-  window.__benchKeyT = Date.now(); window.__benchKeys = (window.__benchKeys || 0) + 1;
+  window.__benchKeyT = Date.now(); window.__benchShownAt = null; window.__benchKeys = (window.__benchKeys || 0) + 1;
 }, true);"""
 
 
@@ -292,7 +301,8 @@ class Session:
             self.page.get_by_role("slider", name="Date").focus()
 
     def step(self, key: str, expected: date) -> dict:
-        """Press ``key`` and time until the map shows ``expected``.
+        """Press ``key`` and time until the map shows ``expected`` (``ms``), and until the
+        server's step for it has reached the map (``confirmed_ms``).
 
         A key press the slider never acted on (it still shows the old date) is pressed again and
         the step is timed from the second press (``retried``). A step whose map never shows the
@@ -304,7 +314,7 @@ class Session:
         self.page.keyboard.press(key)
         retried = False
         try:
-            painted = self.wait_painted(expected, SOFT_TIMEOUT_MS)
+            painted, confirmed = self.wait_step(expected, SOFT_TIMEOUT_MS)
         except PlaywrightTimeout:
             slider = self.slider_value()
             if slider == expected.isoformat():
@@ -316,12 +326,17 @@ class Session:
             bytes0, finished0 = self.ws.total, self.ws.finished
             self.page.keyboard.press(key)
             try:
-                painted = self.wait_painted(expected, SOFT_TIMEOUT_MS)
+                painted, confirmed = self.wait_step(expected, SOFT_TIMEOUT_MS)
             except PlaywrightTimeout:
                 return self.stalled(expected, bytes0, retried)
         key_at = self.page.evaluate("window.__benchKeyT")
         self.wait_finished(finished0)
-        return {"ms": painted - key_at, "bytes": self.ws.total - bytes0, "retried": retried}
+        return {
+            "ms": painted - key_at,
+            "confirmed_ms": confirmed - key_at,
+            "bytes": self.ws.total - bytes0,
+            "retried": retried,
+        }
 
     def slider_value(self) -> str | None:
         return self.page.get_by_role("slider", name="Date").get_attribute("aria-valuetext")
@@ -342,10 +357,20 @@ class Session:
             "diagnosis": diagnosis,
         }
 
-    def wait_painted(self, expected: date, timeout_ms: int) -> float:
+    def wait_step(self, expected: date, timeout_ms: int) -> tuple[float, float]:
+        """Poll every frame; return when the map first showed ``expected`` and when the
+        server's step for it reached the map, both as ``Date.now()``."""
+        return self.page.wait_for_function(
+            STEP_PROBE.replace("PROBE", self.scenario.probe),
+            arg=expected.isoformat(),
+            polling="raf",
+            timeout=timeout_ms,
+        ).json_value()
+
+    def wait_painted(self, expected: date, timeout_ms: int, which: str = "date") -> float:
         shown, painted = self.page.wait_for_function(
             self.scenario.probe,
-            arg=[expected.isoformat(), 0],
+            arg=[expected.isoformat(), 0, which],
             polling="raf",
             timeout=timeout_ms,
         ).json_value()
@@ -367,16 +392,20 @@ class Session:
         self.wait_finished(-1)
         time.sleep(1.0)
         self.wait_finished(-1)
-        shown = self.page.evaluate(self.scenario.probe, [None, 0])
+        shown = self.page.evaluate(self.scenario.probe, [None, 0, "date"])
+        state = self.page.evaluate(self.scenario.probe, [None, 0, "state"])
         slider = self.page.get_by_role("slider", name="Date").get_attribute("aria-valuetext")
         return {
             "settle_ms": None if painted is None else painted - last_key,
             "final_map": shown[0] if shown else None,
+            "final_server_step": state[0] if state else None,
             "final_slider": slider,
             "expected": expected.isoformat(),
             "focus_after_keys": focus,
             "ok": bool(shown)
             and shown[0] == expected.isoformat()
+            and bool(state)
+            and state[0] == expected.isoformat()
             and slider == expected.isoformat(),
         }
 
@@ -479,11 +508,14 @@ def run_scenario(browser, scenario: Scenario, total_steps: int, tmp: Path) -> di
         steps_done += TIMED_STEPS
         good = [x for x in timings if not x.get("stalled")]
         ms = [x["ms"] for x in good]
+        confirmed = [x["confirmed_ms"] for x in good]
         kb = [x["bytes"] / 1024 for x in good]
         result.update(
             step_median_ms=round(statistics.median(ms), 1),
             step_p90_ms=round(pct(ms, 0.9), 1),
             step_min_ms=round(min(ms), 1),
+            confirmed_median_ms=round(statistics.median(confirmed), 1),
+            confirmed_p90_ms=round(pct(confirmed, 0.9), 1),
             kb_per_step_median=round(statistics.median(kb), 2),
             kb_per_step_max=round(max(kb), 2),
             steps=timings,
@@ -536,15 +568,16 @@ def table(results: dict[str, dict]) -> str:
     naive = results.get("naive", {}).get("step_median_ms")
     head = (
         "| scenario | first map s | first map s (fresh server) | step median ms | step p90 ms "
-        "| step/baseline | naive/step | KB per step | burst settle ms | burst final ok "
+        "| step/baseline | naive/step | server step median ms | server step p90 ms "
+        "| server step/baseline | KB per step | burst settle ms | burst final ok "
         "| heap ratio (MB 10 → N) | server RSS MB | stalled steps / lost keys |"
     )
-    lines = [head, "|" + "---|" * 13]
+    lines = [head, "|" + "---|" * 16]
     for r in results.values():
         if "skipped" in r:
-            lines.append(f"| {r['label']} | skipped: {r['skipped']} |" + " |" * 11)
+            lines.append(f"| {r['label']} | skipped: {r['skipped']} |" + " |" * 14)
             continue
-        step = r.get("step_median_ms")
+        step, confirmed = r.get("step_median_ms"), r.get("confirmed_median_ms")
         burst = r.get("burst", {})
         heap = (
             f"{fmt(r.get('heap_ratio'), 2)} ({fmt(r.get('heap_after_10_mb'))} → {fmt(r.get('heap_after_n_mb'))}, N={r.get('heap_steps', '–')})"
@@ -559,6 +592,9 @@ def table(results: dict[str, dict]) -> str:
             fmt(r.get("step_p90_ms")),
             fmt(step / base, 2) if step and base else "–",
             fmt(naive / step, 1) if step and naive and r["name"] not in ("naive", "empty") else "–",
+            fmt(confirmed),
+            fmt(r.get("confirmed_p90_ms")),
+            fmt(confirmed / base, 2) if confirmed and base else "–",
             fmt(r.get("kb_per_step_median"), 1),
             fmt(burst.get("settle_ms"), 0),
             fmt(burst.get("ok")) if burst else "–",
@@ -589,6 +625,13 @@ def targets(results: dict[str, dict]) -> list[tuple[str, str, bool | None]]:
     )
     if shipped and base:
         check("shipped step ≤ 2× empty baseline", f"{shipped / base:.2f}×", shipped <= 2 * base)
+    confirmed = get("shipped", "confirmed_median_ms")
+    if confirmed and base:
+        check(
+            "(informative) shipped: the server's step reaches the map ≤ 2× empty baseline",
+            f"{confirmed / base:.2f}×",
+            confirmed <= 2 * base,
+        )
     if map_only and base:
         check(
             "(informative) the bare map-only app: step ≤ 2× empty baseline",

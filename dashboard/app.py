@@ -50,6 +50,9 @@ DEFAULT_DATE = date(2021, 9, 4)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # the same limit as server.maxUploadSize
 PANELS = ["Detail", "Changes between dates", "Over time", "Export & cite"]
 LINK = st.column_config.LinkColumn("source", display_text="open")
+# The map restyles itself as soon as this slider moves (see naqsha.js); Streamlit gives a keyed
+# widget's element the class ``st-key-<key>``.
+DATE_SLIDER = ".st-key-date input[type='range']"
 
 
 def data_directory() -> Path:
@@ -69,8 +72,7 @@ def load(directory: str, stamp: tuple) -> tuple[Dataset, Timeline]:
 @st.cache_resource(show_spinner=False)
 def map_resources(directory: str, stamp: tuple) -> dict:
     """Files the browser fetches once, plus the spatial index for clicks and event centres."""
-    dataset, _ = load(directory, stamp)
-    return prepare_map(dataset)
+    return prepare_map(*load(directory, stamp))
 
 
 def unit_at(
@@ -592,7 +594,7 @@ def draw_map(
                 st.session_state.selected = found
 
     st_folium(
-        base_map(resources["options"], tiles=tiles),
+        base_map({**resources["options"], "follow": DATE_SLIDER}, tiles=tiles),
         feature_group_to_add=state_feature_group(payload),
         returned_objects=["last_clicked"],
         key="map",

@@ -62,7 +62,10 @@ def map_frame(page):
 
 
 def wait_for_date(page, day: str) -> None:
-    map_frame(page).locator(f"body[data-naqsha-date='{day}']").wait_for(timeout=60_000)
+    """Wait until the map shows ``day`` and the server's step for ``day`` has reached it."""
+    map_frame(page).locator(f"body[data-naqsha-date='{day}'][data-naqsha-state='{day}']").wait_for(
+        timeout=60_000
+    )
 
 
 def fill_of(page, unit: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import folium
 import numpy as np
@@ -27,6 +27,7 @@ from dashboard.mapview.payload import (
     state_feature_group,
     state_payload,
     style_of,
+    style_track,
     unit_centres,
     unit_styles,
 )
@@ -88,6 +89,49 @@ def test_districts_are_hidden_when_the_province_is_whole(tiny):
     assert state_payload(timeline, date(2021, 9, 10), {}, selected="AF0202")["districts"] == [
         "AF0202"
     ]
+
+
+def resolve_track(track: dict, day: str) -> tuple[list[list[str]], list[str]]:
+    """What naqsha.js does with the style track for ``day``: each unit's style, and the
+    districts drawn (those of partial provinces)."""
+    styles = []
+    for pairs in track["tracks"]:
+        index = pairs[0][1]
+        for start, style in pairs[1:]:
+            if start <= day:
+                index = style
+        styles.append(track["styles"][index])
+    districts = [
+        i
+        for i, parent in enumerate(track["parents"])
+        if parent >= 0 and styles[parent][0] == track["partial"]
+    ]
+    return styles, districts
+
+
+@pytest.mark.parametrize("which", ["tiny", "shipped"])
+def test_the_style_track_gives_the_server_s_style_on_every_day(which, tiny, shipped_timeline):
+    timeline = tiny[1] if which == "tiny" else shipped_timeline
+    track = json.loads(json.dumps(style_track(timeline)))  # as the browser receives it
+    codes = list(timeline.units)
+    first, last = timeline.span()
+    day = first - timedelta(days=3)
+    while day <= last + timedelta(days=3):
+        payload = state_payload(timeline, day, {})
+        styles, districts = resolve_track(track, day.isoformat())
+        assert styles == [style_of(payload, i) for i in range(len(codes))], day
+        assert [codes[i] for i in districts] == payload["districts"], day
+        day += timedelta(days=1)
+
+
+def test_the_style_track_lists_a_unit_only_where_its_style_changes(tiny):
+    _, timeline = tiny
+    track = style_track(timeline)
+    for pairs in track["tracks"]:
+        assert pairs[0][0] == ""  # before any record: unknown
+        assert [start for start, _ in pairs[1:]] == sorted(start for start, _ in pairs[1:])
+        assert all(a[1] != b[1] for a, b in zip(pairs, pairs[1:], strict=False))
+    assert track["parents"] == [-1, -1, 1, 1]  # AF0201 and AF0202 are in AF02
 
 
 def test_the_payload_cannot_close_a_script_tag():

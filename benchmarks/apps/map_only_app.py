@@ -33,7 +33,8 @@ st.set_page_config(page_title="Map-only benchmark", layout="wide")
 @st.cache_resource(show_spinner="Loading data…")
 def load(directory: str):
     dataset = load_dataset(Path(directory))
-    return Timeline.from_dataset(dataset), prepare_map(dataset, STATIC)
+    timeline = Timeline.from_dataset(dataset)
+    return timeline, prepare_map(dataset, timeline, STATIC)
 
 
 timeline, resources = load(os.environ.get("NAQSHA_DATA") or str(SHIPPED_DATA))

@@ -17,6 +17,7 @@ from jinja2 import Template
 from dashboard.data.records import PARTIAL
 from dashboard.mapview.style import EVENT_STYLES, fill_for
 from dashboard.timeline import Timeline, UnitState
+from dashboard.timeline.core import ONE_DAY
 
 # Above this many events in the window the map shows counts per province instead of markers.
 MAX_MARKERS = 2000
@@ -40,24 +41,66 @@ def state_note(state: UnitState) -> str:
     return "; ".join(notes)
 
 
+def style_key(state: UnitState) -> tuple[str, str, str, str, str]:
+    """A unit's look on a date: status, fill (colour or pattern), since, confidence, caveat."""
+    return (
+        state.status,
+        fill_for(state.status, state.confidence, state.approximate),
+        state.since.isoformat() if state.since else "",
+        state.confidence,
+        state_note(state),
+    )
+
+
 def unit_styles(states: dict[str, UnitState]) -> tuple[list[list[str]], list[int]]:
     """The distinct styles, and each unit's index into them, in ``states`` order.
 
-    A style is status, fill (colour or pattern), since, confidence and caveat. Hundreds of
-    districts share a handful of styles, so this keeps a step's payload small.
+    Hundreds of districts share a handful of styles, so this keeps a step's payload small.
     """
     styles: dict[tuple, int] = {}
-    indexes = []
-    for s in states.values():
-        style = (
-            s.status,
-            fill_for(s.status, s.confidence, s.approximate),
-            s.since.isoformat() if s.since else "",
-            s.confidence,
-            state_note(s),
-        )
-        indexes.append(styles.setdefault(style, len(styles)))
+    indexes = [styles.setdefault(style_key(s), len(styles)) for s in states.values()]
     return [list(style) for style in styles], indexes
+
+
+def style_track(timeline: Timeline) -> dict:
+    """Every unit's style on every date, for the browser to restyle the map on its own.
+
+    While the slider moves, the map applies this at once instead of waiting for the server's
+    step (which then confirms it). A unit's style can only change where one of its segments
+    starts or ends, so its track lists the style from each of those dates on.
+
+    Returns
+    -------
+    dict
+        ``styles``: the distinct styles (as in :func:`state_payload`); ``tracks``: per unit,
+        in ``timeline.units`` order, ``[date, style]`` pairs by date, the first dated ``""``
+        (before any record); ``parents``: each unit's province position, or -1;
+        ``partial``: the status whose districts are drawn.
+    """
+    styles: dict[tuple, int] = {}
+    position = {code: i for i, code in enumerate(timeline.units)}
+    tracks = []
+    for code in timeline.units:
+        track: list[list] = []
+        for day in [date.min, *segment_bounds(timeline.history(code))]:
+            index = styles.setdefault(style_key(timeline.state(code, day)), len(styles))
+            if not track or track[-1][1] != index:
+                track.append(["" if day == date.min else day.isoformat(), index])
+        tracks.append(track)
+    return {
+        "styles": [list(style) for style in styles],
+        "tracks": tracks,
+        "parents": [
+            position.get(u.parent, -1) if u.parent else -1 for u in timeline.units.values()
+        ],
+        "partial": PARTIAL,
+    }
+
+
+def segment_bounds(segments: list) -> list[date]:
+    """The sorted dates on which a run of segments starts or ends (the day after its end)."""
+    days = {s.start for s in segments} | {s.end + ONE_DAY for s in segments if s.end}
+    return sorted(days)
 
 
 def style_of(payload: dict, position: int) -> list[str]:

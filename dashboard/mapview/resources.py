@@ -16,24 +16,27 @@ from dashboard.mapview.assets import (
 )
 from dashboard.mapview.basemap import attribution_text, layer_options
 from dashboard.mapview.eventfiles import EventFiles
-from dashboard.mapview.payload import unit_centres
+from dashboard.mapview.payload import style_track, unit_centres
+from dashboard.timeline import Timeline
 
 
-def prepare_map(dataset: Dataset, static_dir: Path = STATIC_DIR) -> dict:
+def prepare_map(dataset: Dataset, timeline: Timeline, static_dir: Path = STATIC_DIR) -> dict:
     """Write the files the browser fetches once and build the server-side lookups.
 
     Parameters
     ----------
     dataset : Dataset
         The loaded data.
+    timeline : Timeline
+        Its timeline, from which the browser's copy of every unit's style by date is written.
     static_dir : Path
         The ``static/`` folder beside the Streamlit script, served under ``/app/static/``.
 
     Returns
     -------
     dict
-        ``options``: the base map's options (the addresses of a static JSON file holding the
-        styles and legend, and of the geometries, all fetched at once); ``centres``: a point per unit for aggregated
+        ``options``: the base map's options (the addresses of static JSON files holding the
+        styles and legend, the geometries and the style track, all fetched at once); ``centres``: a point per unit for aggregated
         events; ``tree`` and ``codes``: a spatial index of the unit shapes and their codes, for
         clicks; ``event_files``: the dataset's event markers as static chunks.
     """
@@ -55,6 +58,7 @@ def prepare_map(dataset: Dataset, static_dir: Path = STATIC_DIR) -> dict:
             "optionsUrl": options_url,
             "geometryUrl": geometry_url,
             "contextUrl": context_url,
+            "trackUrl": write_static_json(style_track(timeline), "track", static_dir),
         },
         "centres": unit_centres(dataset.units, dataset.geometry),
         "tree": shapely.STRtree(dataset.geometry.geometry.values),

@@ -1,4 +1,7 @@
 /* Naqsha map layer: geometry is fetched once; each date only restyles it.
+ * Inside the dashboard the map also follows the date slider by itself: it restyles from the
+ * style track (every unit's style by date) as soon as the slider moves, and the server's step,
+ * which carries the same styles plus the events, confirms it a round trip later.
  * Every string that comes from data is inserted with textContent, never as HTML,
  * and only http(s) addresses become links. */
 (function () {
@@ -63,7 +66,7 @@
 
   function styleOf(props) {
     // The payload lists distinct styles once; u[i] picks one for the unit at position i.
-    return N.state && N.state.styles[N.state.u[props.i]];
+    return N.shown && N.shown.styles[N.shown.u[props.i]];
   }
 
   function styleFor(props) {
@@ -71,9 +74,9 @@
     var level = props.level;
     var st = styleOf(props);
     if (!st) return level === "province" ? { fillColor: "#BBBBBB", fillOpacity: 0.7, color: "#ffffff", weight: 1 } : HIDDEN;
-    if (level === "district" && N.state.districts.indexOf(code) < 0) return HIDDEN;
-    var selected = N.state.selected === code;
-    var highlighted = N.state.highlight.indexOf(code) >= 0;
+    if (level === "district" && N.shown.districts.indexOf(code) < 0) return HIDDEN;
+    var selected = N.shown.selected === code;
+    var highlighted = N.shown.highlight.indexOf(code) >= 0;
     return {
       stroke: true,
       fill: true,
@@ -86,7 +89,7 @@
   }
 
   function restyle() {
-    if (!N.layers || !N.state) return;
+    if (!N.layers || !N.shown) return;
     N.layers.forEach(function (layer) {
       var p = layer.feature.properties;
       var style = styleFor(p);
@@ -98,12 +101,12 @@
         // A hidden district must not catch the pointer meant for its province.
         layer.getElement().style.pointerEvents = style === HIDDEN ? "none" : "";
       }
-      if (N.state.selected === p.unit) layer.bringToFront();
+      if (N.shown.selected === p.unit) layer.bringToFront();
       if (layer.isTooltipOpen()) layer.setTooltipContent(tooltip(layer));
     });
     // Drawn districts stay above their (possibly selected) province.
     N.layers.forEach(function (layer) {
-      if (N.state.districts.indexOf(layer.feature.properties.unit) >= 0) layer.bringToFront();
+      if (N.shown.districts.indexOf(layer.feature.properties.unit) >= 0) layer.bringToFront();
     });
   }
 
@@ -211,15 +214,70 @@
   }
 
   function markPainted() {
-    var date = N.state ? N.state.date : "";
+    var shown = N.shown ? N.shown.date : "";
+    var confirmed = N.state ? N.state.date : "";
     document.body.setAttribute("data-naqsha-selected", (N.state && N.state.selected) || "");
-    // Set after the next frame, so that tests and benchmarks can wait for the repaint.
+    // Set after the next frame, so that tests and benchmarks can wait for the repaint:
+    // data-naqsha-date is the date the map shows, data-naqsha-state the server's last step.
     window.requestAnimationFrame(function () {
-      document.body.setAttribute("data-naqsha-date", date);
+      document.body.setAttribute("data-naqsha-date", shown);
+      document.body.setAttribute("data-naqsha-state", confirmed);
     });
   }
 
+  function sliderDate() {
+    // The date on the followed slider now: its aria-valuetext, which the app formats YYYY-MM-DD.
+    if (!N.follow) return null;
+    try {
+      var input = window.parent.document.querySelector(N.follow);
+      var text = input && input.getAttribute("aria-valuetext");
+      return /^\d{4}-\d{2}-\d{2}$/.test(text || "") ? text : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function predicted(day) {
+    // The state on `day` from the style track, as the server computes it (a test checks every
+    // day of the data); the selection, highlight and events stay those of the last step.
+    var t = N.track;
+    var u = t.tracks.map(function (pairs) {
+      var k = pairs[0][1];
+      for (var j = 1; j < pairs.length && pairs[j][0] <= day; j++) k = pairs[j][1];
+      return k;
+    });
+    var districts = [];
+    t.parents.forEach(function (parent, i) {
+      if (parent >= 0 && t.styles[u[parent]][0] === t.partial && N.codes[i]) districts.push(N.codes[i]);
+    });
+    var selected = N.state.selected;
+    var at = N.codes.indexOf(selected);
+    if (at >= 0 && t.parents[at] >= 0 && districts.indexOf(selected) < 0) districts.push(selected);
+    return { date: day, styles: t.styles, u: u, districts: districts, selected: selected, highlight: N.state.highlight, events: N.state.events };
+  }
+
+  function followSlider(selector) {
+    // Watch the host page's slider (same origin only) and restyle the moment its date changes:
+    // on a key press, a button that moves it, and while it is dragged (it reruns only on release).
+    if (N.observer) N.observer.disconnect();
+    N.follow = null;
+    if (!selector || window.parent === window) return;
+    try {
+      N.observer = new MutationObserver(function () {
+        var day = sliderDate();
+        if (day && N.shown && day !== N.shown.date) apply();
+      });
+      N.observer.observe(window.parent.document.body, { subtree: true, attributes: true, attributeFilter: ["aria-valuetext"] });
+      N.follow = selector;
+      window.addEventListener("pagehide", function () { N.observer.disconnect(); });
+    } catch (e) {
+      // A host page on another origin: the map follows the server's steps only.
+    }
+  }
+
   function apply() {
+    var day = sliderDate();
+    N.shown = N.state && N.track && N.codes && day && day !== N.state.date ? predicted(day) : N.state;
     restyle();
     redrawEvents();
     shareInAddress();
@@ -228,6 +286,10 @@
 
   N.init = function (map, opts) {
     N.state = null;
+    N.shown = null;
+    N.track = null;
+    if (opts.trackUrl) getJson(opts.trackUrl).then(function (track) { N.track = track; });
+    followSlider(opts.follow);
     if (opts.optionsUrl) {
       // The options (styles, legend) live in a static file so that reruns need not resend them;
       // the geometry's addresses come along so that all the downloads start at once.
@@ -243,6 +305,7 @@
     N.map = map;
     N.opts = opts;
     N.layers = null;
+    N.codes = null;
     N.eventsKey = null;
     // Without a tile layer Leaflet has no maximum zoom, and the cluster plugin needs one.
     map.setMinZoom(opts.minZoom);
@@ -272,11 +335,13 @@
       var districts = make("district");
       addPatterns(renderer._container, opts.styles);
       N.layers = [];
+      N.codes = [];
       [provinces, districts].forEach(function (group) {
         group.eachLayer(function (layer) {
           var p = layer.feature.properties;
           layer.getElement().classList.add("naqsha-unit", "naqsha-" + p.level, "naqsha-u-" + p.unit);
           N.layers.push(layer);
+          N.codes[p.i] = p.unit;
         });
       });
       map.addLayer(N.aggregateLayer);
