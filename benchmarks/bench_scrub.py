@@ -55,6 +55,7 @@ OFFICIAL_BOUNDARY_SET = {
 START = date(2021, 8, 1)
 SHIPPED_LAST = date(2021, 9, 30)
 TIMED_STEPS = 30
+FIRST_MAP_LOADS = 7
 BURST = 10
 BURST_GAP_MS = 30
 STEP_TIMEOUT_MS = 60_000
@@ -485,9 +486,17 @@ def run_scenario(browser, scenario: Scenario, total_steps: int, tmp: Path) -> di
         cold = Session(browser, url, scenario)
         result["first_map_fresh_server_s"] = round(cold.first_map(START, 3_600_000), 3)
         cold.close()
-        # 2. A fresh browser against the warm server: what every later visitor waits.
+        # 2. Fresh browsers (empty caches) against the warm server: what later visitors wait.
+        loads = []
+        for _ in range(FIRST_MAP_LOADS - 1):
+            visitor = Session(browser, url, scenario)
+            loads.append(visitor.first_map(START, 600_000))
+            visitor.close()
         s = Session(browser, url, scenario)
-        result["first_map_s"] = round(s.first_map(START, 600_000), 3)
+        loads.append(s.first_map(START, 600_000))
+        result["first_map_s"] = round(statistics.median(loads), 3)
+        result["first_map_p90_s"] = round(pct(loads, 0.9), 3)
+        result["first_map_loads_s"] = [round(x, 3) for x in loads]
         s.wait_finished(-1)
         if scenario.events_window:
             s.choose_window("everything up to the date")
@@ -567,15 +576,16 @@ def table(results: dict[str, dict]) -> str:
     base = results.get("empty", {}).get("step_median_ms")
     naive = results.get("naive", {}).get("step_median_ms")
     head = (
-        "| scenario | first map s | first map s (fresh server) | step median ms | step p90 ms "
+        "| scenario | first map median s | first map p90 s | first map s (fresh server) "
+        "| step median ms | step p90 ms "
         "| step/baseline | naive/step | server step median ms | server step p90 ms "
         "| server step/baseline | KB per step | burst settle ms | burst final ok "
         "| heap ratio (MB 10 → N) | server RSS MB | stalled steps / lost keys |"
     )
-    lines = [head, "|" + "---|" * 16]
+    lines = [head, "|" + "---|" * 17]
     for r in results.values():
         if "skipped" in r:
-            lines.append(f"| {r['label']} | skipped: {r['skipped']} |" + " |" * 14)
+            lines.append(f"| {r['label']} | skipped: {r['skipped']} |" + " |" * 15)
             continue
         step, confirmed = r.get("step_median_ms"), r.get("confirmed_median_ms")
         burst = r.get("burst", {})
@@ -587,6 +597,7 @@ def table(results: dict[str, dict]) -> str:
         cells = [
             r["label"] + (" †" if r.get("note") else "") + (" ERROR" if r.get("error") else ""),
             fmt(r.get("first_map_s"), 2),
+            fmt(r.get("first_map_p90_s"), 2),
             fmt(r.get("first_map_fresh_server_s"), 2),
             fmt(step),
             fmt(r.get("step_p90_ms")),
@@ -648,7 +659,7 @@ def targets(results: dict[str, dict]) -> list[tuple[str, str, bool | None]]:
     else:
         if d.get("first_map_s") is not None:
             check(
-                "399 districts: first map < 2 s (warm server, fresh browser)",
+                f"399 districts: first map < 2 s (median of {FIRST_MAP_LOADS} fresh browsers, warm server)",
                 f"{d['first_map_s']:.2f} s",
                 d["first_map_s"] < 2,
             )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import tempfile
@@ -27,8 +26,9 @@ from dashboard.detail import (
     heading_html,
     history_table,
     last_confirmed,
+    markdown_text,
     safe_link,
-    source_html,
+    source_markdown,
     status_html,
     summary_counts,
 )
@@ -370,10 +370,11 @@ def sidebar(dataset: Dataset) -> tuple[EventFilter, bool]:
 def data_panel(dataset: Dataset) -> None:
     st.header("Data")
     boundary = dataset.boundary_set
-    st.markdown(f"**{_text(dataset.title)}**, version {_text(dataset.version)}")
+    # Markdown, not HTML: HTML here would make every first page load Streamlit's HTML renderer.
     st.markdown(
-        f"Boundaries: {_text(boundary.get('name', ''))} ({_text(boundary.get('licence', ''))}). {source_html(boundary.get('source', ''))}",
-        unsafe_allow_html=True,
+        f"**{markdown_text(dataset.title)}**, version {markdown_text(dataset.version)}  \n"
+        f"Boundaries: {markdown_text(boundary.get('name', ''))}"
+        f" ({markdown_text(boundary.get('licence', ''))}). {source_markdown(boundary.get('source', ''))}"
     )
 
 
@@ -493,10 +494,6 @@ def use_boundaries(provinces, districts, boundary_set: dict) -> None:
 
 def active_directory() -> Path:
     return Path(st.session_state.get("boundary_dir") or data_directory())
-
-
-def _text(value: str) -> str:
-    return html.escape(str(value))
 
 
 def date_controls(timeline: Timeline, dataset: Dataset, first: date, last: date) -> date:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -136,6 +137,37 @@ def test_scrubbing_to_15_august_turns_kabul_taliban(server, page):
     assert_clean(page)
 
 
+def slider_date(page) -> str:
+    return page.locator(".st-key-date input[type='range']").get_attribute("aria-valuetext")
+
+
+def test_the_map_follows_the_slider_while_it_is_dragged(server, page):
+    """The slider reruns the app only on release; the map restyles from its style track before."""
+    page.goto(f"{server}/?date=2021-08-10")
+    wait_for_date(page, "2021-08-10")
+    assert fill_of(page, "AF01") == "#0072B2"
+    thumb = page.locator(".st-key-date [data-testid='stSliderThumbValue']").locator("..")
+    box = thumb.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for dx in range(4, 200, 4):
+        page.mouse.move(x + dx, y)
+        if slider_date(page) >= "2021-08-16":
+            break
+    day = slider_date(page)
+    body = map_frame(page).locator(f"body[data-naqsha-date='{day}']")
+    body.wait_for(timeout=10_000)
+    assert body.get_attribute("data-naqsha-state") == "2021-08-10"  # no rerun yet
+    assert fill_of(page, "AF01") == "#D55E00"  # Kabul fell on 15 August
+    snap(page, "3b-dragging-past-15-august")
+    page.mouse.up()
+    wait_for_date(page, day)  # released: the server's step confirms the same styles
+    assert fill_of(page, "AF01") == "#D55E00"
+    assert f"date={day}" in page.url
+    assert_clean(page)
+
+
 def test_clicking_panjshir_opens_its_detail_with_districts_and_sources(server, page):
     page.goto(f"{server}/?date=2021-09-04")
     wait_for_date(page, "2021-09-04")
@@ -237,6 +269,20 @@ def test_hostile_names_in_a_data_directory_are_escaped(tmp_path_factory, browser
         ),
         encoding="utf-8",
     )
+    (data / "datapackage.json").write_text(
+        json.dumps(
+            {
+                "title": "<b onmouseover=alert(3)>Title</b> *not bold*",
+                "version": "[x](javascript:alert(4))",
+                "boundary_set": {
+                    "name": "<img src=x onerror=alert(5)>",
+                    "licence": "$x$ :red[y]",
+                    "source": "javascript:alert(6)",
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
     events = data / "events.csv"
     events.write_text(
         "".join(
@@ -261,6 +307,12 @@ def test_hostile_names_in_a_data_directory_are_escaped(tmp_path_factory, browser
             page.locator("img[src='x']").count() == 0
             and map_frame(page).locator("img[src='x']").count() == 0
         )
+        sidebar = page.get_by_test_id("stSidebar")
+        assert "<b onmouseover=alert(3)>Title</b> *not bold*" in sidebar.inner_text()
+        assert "Boundaries: <img src=x onerror=alert(5)> ($x$ :red[y]). javascript:alert(6)" in (
+            sidebar.inner_text()
+        )
+        assert sidebar.locator("a[href^='javascript'], b[onmouseover]").count() == 0
         snap(page, "8-hostile-names-escaped")
     assert dialogs == []
     page.context.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from urllib.parse import unquote
 
 import folium
 import numpy as np
@@ -31,6 +32,7 @@ from dashboard.mapview.payload import (
     unit_centres,
     unit_styles,
 )
+from dashboard.mapview.resources import prepare_map
 from dashboard.mapview.style import STATUS_STYLES, fill_for
 from dashboard.timeline import Timeline
 from dashboard.timeline.events import EventFilter, events_on
@@ -262,6 +264,29 @@ def test_base_map_loads_only_local_assets(tmp_path):
     assert "<b>test" not in html and "\\u0026lt;b\\u0026gt;test" in html  # data text is escaped
     assert "tile.openstreetmap.org" not in html
     assert "tile.openstreetmap.org" in base_map(options, tiles=True).get_root().render()
+
+
+def test_base_map_starts_the_data_downloads_before_leaflet_loads():
+    options = {
+        "optionsUrl": "../../app/static/data/options-a.json",
+        "geometryUrl": "../../app/static/data/geometry-b.json",
+        "contextUrl": None,
+        "trackUrl": "../../app/static/data/track-c.json",
+    }
+    scripts = [src for _, src in base_map(options).default_js]
+    assert len(scripts) == 2 and scripts[1].endswith("naqsha-bundle.js")
+    code = unquote(scripts[0].removeprefix("data:text/javascript,"))
+    assert scripts[0].startswith("data:text/javascript,") and "__FILES__" not in code
+    files = json.loads(code[code.rindex("[") : code.rindex("]") + 1])
+    assert files == [options["optionsUrl"], options["trackUrl"], options["geometryUrl"]]
+    assert [src for _, src in base_map({"styles": {}}).default_js] == [scripts[1]]
+
+
+def test_prepare_map_writes_the_style_track(tmp_path, tiny):
+    dataset, timeline = tiny
+    options = prepare_map(dataset, timeline, tmp_path)["options"]
+    track = json.loads((tmp_path / "data" / options["trackUrl"].rsplit("/", 1)[1]).read_text())
+    assert track == json.loads(json.dumps(style_track(timeline)))
 
 
 def test_static_assets_are_real_files(tmp_path):

@@ -7,6 +7,7 @@ Leaflet and markercluster come from the installed XStatic packages.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from pathlib import Path
@@ -113,14 +114,30 @@ def geometry_collection(geometry: gpd.GeoDataFrame, units: dict) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def write_static_json(collection: dict, stem: str, static_dir: Path = STATIC_DIR) -> str:
-    """Write a JSON file named by its content hash (so browsers may cache it) and return its URL."""
+def write_static_json(
+    collection: dict, stem: str, static_dir: Path = STATIC_DIR, compressed: bool = False
+) -> str:
+    """Write a JSON file named by its content hash (so browsers may cache it) and return its URL.
+
+    With ``compressed``, a gzip copy (``.json.gz``) is written beside it and its URL returned.
+    Streamlit gzips ``.json`` responses again on every request (measured: ~50 ms of server time
+    for the 399-district geometry); a ``.gz`` file is sent as it is and naqsha.js unpacks it.
+    """
     text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     target = static_dir / "data" / f"{stem}-{digest}.json"
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
+    _write_once(target, text.encode())
+    if compressed:
+        target = target.with_name(target.name + ".gz")
+        _write_once(target, gzip.compress(text.encode(), compresslevel=9, mtime=0))
     return f"{STATIC_URL}/data/{target.name}"
+
+
+def _write_once(target: Path, content: bytes) -> None:
+    """Write ``target`` unless it exists; its name holds a digest of ``content``."""
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_bytes(content)
+    tmp.replace(target)

@@ -45,6 +45,7 @@ def prepare_map(dataset: Dataset, timeline: Timeline, static_dir: Path = STATIC_
         geometry_collection(simplified(dataset.geometry, dataset.units), dataset.units),
         "geometry",
         static_dir,
+        compressed=True,
     )
     context_url = None
     if dataset.context is not None:

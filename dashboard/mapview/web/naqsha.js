@@ -154,10 +154,24 @@
   }
 
   function getJson(url) {
-    // Static files (geometry, chunks of event markers) are fetched once per page and kept.
+    // Static files (geometry, chunks of event markers) are fetched once per page and kept;
+    // prefetch.js may have started the download already.
     N.fetched = N.fetched || {};
-    if (!N.fetched[url]) N.fetched[url] = fetch(url).then(function (r) { return r.json(); });
+    if (!N.fetched[url]) N.fetched[url] = readJson(url);
     return N.fetched[url];
+  }
+
+  function readJson(url) {
+    // A .json.gz file was gzipped once when written, so that the server need not compress it
+    // on every request; the browser unpacks it. Without DecompressionStream, the plain .json
+    // written beside it is read instead.
+    var unpack = /\.gz$/.test(url) && typeof DecompressionStream !== "undefined";
+    var plain = /\.gz$/.test(url) && !unpack ? url.slice(0, -3) : url;
+    var response = (!unpack && plain !== url) || !N.responses || !N.responses[url] ? fetch(plain) : N.responses[url];
+    return response.then(function (r) {
+      if (!r.ok) throw new Error("Naqsha: " + plain + " answered " + r.status);
+      return unpack ? new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).json() : r.json();
+    });
   }
 
   function shownRows(ev) {
@@ -293,8 +307,9 @@
     if (opts.optionsUrl) {
       // The options (styles, legend) live in a static file so that reruns need not resend them;
       // the geometry's addresses come along so that all the downloads start at once.
+      // (prefetch.js, loaded before Leaflet, has usually started them already.)
       [opts.geometryUrl, opts.contextUrl].forEach(function (url) { if (url) getJson(url); });
-      fetch(opts.optionsUrl).then(function (r) { return r.json(); }).then(function (full) { start(map, full); });
+      getJson(opts.optionsUrl).then(function (full) { start(map, full); });
     } else {
       start(map, opts);
     }
