@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -126,18 +127,18 @@ def write_static_json(
     text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     target = static_dir / "data" / f"{stem}-{digest}.json"
-    _write_once(target, text.encode())
+    _write_once(target, text.encode)
     if compressed:
         target = target.with_name(target.name + ".gz")
-        _write_once(target, gzip.compress(text.encode(), compresslevel=9, mtime=0))
+        _write_once(target, lambda: gzip.compress(text.encode(), mtime=0))
     return f"{STATIC_URL}/data/{target.name}"
 
 
-def _write_once(target: Path, content: bytes) -> None:
-    """Write ``target`` unless it exists; its name holds a digest of ``content``."""
+def _write_once(target: Path, content: Callable[[], bytes]) -> None:
+    """Write ``content()`` to ``target`` unless it exists (its name holds a content digest)."""
     if target.exists():
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(content)
+    tmp.write_bytes(content())
     tmp.replace(target)

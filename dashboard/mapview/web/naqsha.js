@@ -157,7 +157,14 @@
     // Static files (geometry, chunks of event markers) are fetched once per page and kept;
     // prefetch.js may have started the download already.
     N.fetched = N.fetched || {};
-    if (!N.fetched[url]) N.fetched[url] = readJson(url);
+    if (!N.fetched[url]) {
+      N.fetched[url] = readJson(url).catch(function (error) {
+        // Forget a failed download, so that the next date asks again.
+        delete N.fetched[url];
+        if (N.responses) delete N.responses[url];
+        throw error;
+      });
+    }
     return N.fetched[url];
   }
 
