@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import date, timedelta
 from urllib.parse import unquote
@@ -282,11 +283,16 @@ def test_base_map_starts_the_data_downloads_before_leaflet_loads():
     assert [src for _, src in base_map({"styles": {}}).default_js] == [scripts[1]]
 
 
-def test_prepare_map_writes_the_style_track(tmp_path, tiny):
+def test_prepare_map_writes_the_style_track_and_a_gzipped_geometry(tmp_path, tiny):
     dataset, timeline = tiny
     options = prepare_map(dataset, timeline, tmp_path)["options"]
     track = json.loads((tmp_path / "data" / options["trackUrl"].rsplit("/", 1)[1]).read_text())
     assert track == json.loads(json.dumps(style_track(timeline)))
+    packed = tmp_path / "data" / options["geometryUrl"].rsplit("/", 1)[1]
+    assert packed.suffixes[-2:] == [".json", ".gz"]
+    plain = packed.with_suffix("")  # for browsers without DecompressionStream
+    assert gzip.decompress(packed.read_bytes()) == plain.read_bytes()
+    assert len(json.loads(plain.read_text())["features"]) == len(dataset.geometry)
 
 
 def test_static_assets_are_real_files(tmp_path):
