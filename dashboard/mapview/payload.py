@@ -90,9 +90,7 @@ def style_track(timeline: Timeline) -> dict:
     return {
         "styles": [list(style) for style in styles],
         "tracks": tracks,
-        "parents": [
-            position.get(u.parent, -1) if u.parent else -1 for u in timeline.units.values()
-        ],
+        "parents": [position.get(u.parent, -1) for u in timeline.units.values()],
         "partial": PARTIAL,
     }
 

@@ -36,9 +36,10 @@ def prepare_map(dataset: Dataset, timeline: Timeline, static_dir: Path = STATIC_
     -------
     dict
         ``options``: the base map's options (the addresses of static JSON files holding the
-        styles and legend, the geometries and the style track, all fetched at once); ``centres``: a point per unit for aggregated
-        events; ``tree`` and ``codes``: a spatial index of the unit shapes and their codes, for
-        clicks; ``event_files``: the dataset's event markers as static chunks.
+        styles and legend, the geometries and the style track, all fetched at once);
+        ``centres``: a point per unit for aggregated events; ``tree`` and ``codes``: a spatial
+        index of the unit shapes and their codes, for clicks; ``event_files``: the dataset's
+        event markers as static chunks.
     """
     install_static_assets(static_dir)
     geometry_url = write_static_json(

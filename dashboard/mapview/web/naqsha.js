@@ -174,8 +174,8 @@
     // written beside it is read instead.
     var unpack = /\.gz$/.test(url) && typeof DecompressionStream !== "undefined";
     var plain = /\.gz$/.test(url) && !unpack ? url.slice(0, -3) : url;
-    var response = (!unpack && plain !== url) || !N.responses || !N.responses[url] ? fetch(plain) : N.responses[url];
-    return response.then(function (r) {
+    var prefetched = N.responses && N.responses[url];
+    return (plain === url && prefetched ? prefetched : fetch(plain)).then(function (r) {
       if (!r.ok) throw new Error("Naqsha: " + plain + " answered " + r.status);
       return unpack ? new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).json() : r.json();
     });
