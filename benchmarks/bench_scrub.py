@@ -368,10 +368,10 @@ class Session:
             timeout=timeout_ms,
         ).json_value()
 
-    def wait_painted(self, expected: date, timeout_ms: int, which: str = "date") -> float:
+    def wait_painted(self, expected: date, timeout_ms: int) -> float:
         shown, painted = self.page.wait_for_function(
             self.scenario.probe,
-            arg=[expected.isoformat(), 0, which],
+            arg=[expected.isoformat(), 0, "date"],
             polling="raf",
             timeout=timeout_ms,
         ).json_value()

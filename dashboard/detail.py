@@ -58,13 +58,22 @@ def status_html(state: UnitState, day: date) -> str:
     return "".join(parts)
 
 
+def source_parts(url: str, publisher: str = "", title: str = "") -> tuple[str, str | None]:
+    """A source's label and its link; the link is ``None`` unless the URL is http(s), and then
+    the label carries the URL too."""
+    label = " — ".join(p for p in (publisher, title) if p) or url
+    link = safe_link(url)
+    if link is None and url and label != url:
+        label = f"{label} ({url})"
+    return label, link
+
+
 def source_html(url: str, publisher: str = "", title: str = "") -> str:
     """A source as a link when its URL is http(s); otherwise as plain text."""
-    label = html.escape(" — ".join(p for p in (publisher, title) if p) or url)
-    link = safe_link(url)
+    label, link = source_parts(url, publisher, title)
     if link is None:
-        return f"{label} ({html.escape(url)})" if url and label != html.escape(url) else label
-    return f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer">{label}</a>'
+        return html.escape(label)
+    return f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer">{html.escape(label)}</a>'
 
 
 def markdown_text(value: str) -> str:
@@ -76,11 +85,9 @@ def markdown_text(value: str) -> str:
 def source_markdown(url: str, publisher: str = "", title: str = "") -> str:
     """:func:`source_html` as Markdown, for places where raw HTML is not wanted: the page then
     need not load Streamlit's HTML-in-Markdown code (measured: about 80 ms of the first map)."""
-    label = " — ".join(p for p in (publisher, title) if p) or url
-    link = safe_link(url)
+    label, link = source_parts(url, publisher, title)
     if link is None:
-        shown = f"{label} ({url})" if url and label != url else label
-        return markdown_text(shown)
+        return markdown_text(label)
     # Percent-encode what could end the link's address: spaces, brackets, backslashes.
     return f"[{markdown_text(label)}]({quote(link, safe=LINK_SAFE)})"
 
