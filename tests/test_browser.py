@@ -23,6 +23,7 @@ if not os.path.exists(CHROMIUM):
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="the 'playwright' package is not installed"
 )
+expect = sync_api.expect
 
 
 @pytest.fixture(scope="module")
@@ -195,8 +196,8 @@ def test_clicking_panjshir_opens_its_detail_with_districts_and_sources(server, p
     click_unit(page, "AF08")
     heading = page.get_by_role("heading", name="Panjshir")
     heading.wait_for(timeout=30_000)
-    panel = page.inner_text("body")
-    assert "Partial" in panel and "Districts" in panel and "History" in panel
+    for part in ("Partial", "Districts", "History"):
+        expect(page.locator("body")).to_contain_text(part, timeout=30_000)
     assert "unit=AF08" in address(page)
     districts = page.locator("[data-testid='stDataFrame']:visible").first
     districts.wait_for()
@@ -290,7 +291,8 @@ def test_a_bad_upload_is_explained_and_the_map_keeps_its_data(server, page):
     page.get_by_text("That file was not loaded; your other data is unchanged.").wait_for(
         timeout=30_000
     )
-    assert "is not UTF-8" in page.inner_text("body")
+    # The problems are a second element (a code block) that can render a moment after the heading.
+    expect(page.locator("body")).to_contain_text("is not UTF-8", timeout=30_000)
     assert map_frame(page).locator("path.naqsha-province").count() == 34
     snap(page, "7-bad-upload-explained")
     assert_clean(page)
@@ -413,7 +415,7 @@ def test_export_the_view_as_offline_html(server, page):
     assert not re.search(
         r"<(script|img|link|iframe)[^>]+(src|href)=\"https?:", html
     )  # loads nothing
-    assert "Cite this view" in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text("Cite this view", timeout=30_000)
     snap(page, "12-export-and-cite")
     assert_clean(page)
 
