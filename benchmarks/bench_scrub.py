@@ -36,8 +36,9 @@ from browser import (  # noqa: E402 - the browser tests' helpers, shared
     CHROMIUM,
     CHROMIUM_ARGS,
     MAP_FRAME,
-    block_internet,
+    NO_INTERNET_ARGS,
     free_port,
+    record_requests_off_localhost,
     start_streamlit,
     stop,
     wait_healthy,
@@ -259,7 +260,7 @@ class Session:
         self.context = browser.new_context(viewport={"width": 1600, "height": 1300})
         self.context.add_init_script(KEY_LISTENER)
         self.page = self.context.new_page()
-        block_internet(self.page)
+        self.off_localhost = record_requests_off_localhost(self.page)
         self.ws = WsCounter()
         self.page.on(
             "websocket",
@@ -486,12 +487,14 @@ def run_scenario(browser, scenario: Scenario, total_steps: int, tmp: Path) -> di
         cold = Session(browser, url, scenario)
         result["first_map_fresh_server_s"] = round(cold.first_map(START, 3_600_000), 3)
         cold.close()
+        off_localhost = cold.off_localhost
         # 2. Fresh browsers (empty caches) against the warm server: what later visitors wait.
         loads = []
         for _ in range(FIRST_MAP_LOADS - 1):
             visitor = Session(browser, url, scenario)
             loads.append(visitor.first_map(START, 600_000))
             visitor.close()
+            off_localhost += visitor.off_localhost
         s = Session(browser, url, scenario)
         loads.append(s.first_map(START, 600_000))
         result["first_map_s"] = round(statistics.median(loads), 3)
@@ -546,6 +549,7 @@ def run_scenario(browser, scenario: Scenario, total_steps: int, tmp: Path) -> di
         result["heap_ratio"] = round(result["heap_after_n_mb"] / result["heap_after_10_mb"], 3)
         result["server_rss_mb"] = round(rss_mb(proc.pid), 1)
         s.close()
+        result["requests_off_localhost"] = off_localhost + s.off_localhost
     except Exception as error:  # noqa: BLE001 - one scenario failing must not lose the others
         result["error"] = f"{type(error).__name__}: {error}"
         traceback.print_exc()
@@ -697,6 +701,8 @@ def targets(results: dict[str, dict]) -> list[tuple[str, str, bool | None]]:
                 f"{r['heap_ratio']:.2f}× (N={r['heap_steps']})",
                 r["heap_ratio"] <= 1.2,
             )
+    off = [u for r in results.values() for u in r.get("requests_off_localhost", [])]
+    check("(harness) no request left localhost", f"{len(off)} request(s)", not off)
     return checks
 
 
@@ -725,7 +731,9 @@ def main(argv: list[str] | None = None) -> int:
         sync_playwright() as playwright,
         tempfile.TemporaryDirectory(prefix="naqsha-bench-") as tmp,
     ):
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS + NO_INTERNET_ARGS
+        )
         for scenario in chosen:
             t = time.monotonic()
             print(f"== {scenario.label}", flush=True)
