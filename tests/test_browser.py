@@ -9,7 +9,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, MAP_FRAME, ROOT, block_internet, streamlit_server
+from browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MAP_FRAME,
+    NO_INTERNET_ARGS,
+    ROOT,
+    block_internet,
+    record_requests_off_localhost,
+    streamlit_server,
+)
 from conftest import SHARED_BOUNDARIES
 
 pytestmark = pytest.mark.browser
@@ -235,6 +244,31 @@ def test_nothing_was_fetched_from_the_internet(server, page):
     page.goto(f"{server}/?date=2021-09-04")
     wait_for_date(page, "2021-09-04")
     assert page.blocked == [], page.blocked
+
+
+def test_the_benchmarks_proxy_setting_keeps_localhost_and_blocks_other_hosts(server, browser):
+    """The benchmarks block the internet with NO_INTERNET_ARGS rather than by interception."""
+    chromium = browser.browser_type.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS + NO_INTERNET_ARGS
+    )
+    try:
+        page = chromium.new_page()
+        off_localhost = record_requests_off_localhost(page)
+        failures = []
+        page.on("requestfailed", lambda request: failures.append(request.failure))
+        page.goto(f"{server}/?date=2021-09-04")
+        wait_for_date(page, "2021-09-04")
+        assert map_frame(page).locator("path.naqsha-province").count() == 34
+        assert off_localhost == []
+        outcome = page.evaluate(
+            "() => fetch('https://pypi.org/simple/', {mode: 'no-cors'}).then(() => 'loaded', () => 'failed')"
+        )
+    finally:
+        chromium.close()
+    assert outcome == "failed"
+    assert off_localhost == ["https://pypi.org/simple/"]
+    # Failed at the (closed) proxy, not for want of a network: the setting did it.
+    assert "net::ERR_PROXY_CONNECTION_FAILED" in failures
 
 
 FIXTURES = ROOT / "tests" / "fixtures"

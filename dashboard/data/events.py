@@ -10,6 +10,7 @@ import pandas as pd
 import shapely
 
 from dashboard.data.records import CONFIDENCES, Unit
+from dashboard.data.spatial import near_xy
 from dashboard.data.tables import FieldChecker, Table, read_csv
 
 EVENT_TAXONOMY: dict[str, tuple[str, ...]] = {
@@ -181,10 +182,9 @@ def _check_places(
     )
     codes = frame["admin1"].str.casefold().map(provinces).fillna("").to_numpy()
     for code in set(codes[placed & inside]) - {""}:
-        area = geometry.geometry[code].buffer(POINT_TOLERANCE_DEG)
-        shapely.prepare(area)
         rows = np.flatnonzero(placed & inside & (codes == code))
-        for i in rows[~shapely.contains_xy(area, lon[rows], lat[rows])]:
+        near = near_xy(geometry.geometry[code], lon[rows], lat[rows], POINT_TOLERANCE_DEG)
+        for i in rows[~near]:
             check.add(
                 int(frame["row"].iat[i]),
                 "admin1",
@@ -208,10 +208,9 @@ def check_in_country(
     lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(dtype=float)
     lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(dtype=float)
     codes = [c for c in geometry.index if units[c].level == "province"]
-    country = shapely.union_all(geometry.geometry.loc[codes].values).buffer(POINT_TOLERANCE_DEG)
-    shapely.prepare(country)
-    inside = shapely.contains_xy(country, lon, lat)
-    swapped = shapely.contains_xy(country, lat, lon)
+    country = shapely.union_all(geometry.geometry.loc[codes].values)
+    inside = near_xy(country, lon, lat, POINT_TOLERANCE_DEG)
+    swapped = near_xy(country, lat, lon, POINT_TOLERANCE_DEG)
     for i in np.flatnonzero(placed & ~inside):
         fix = (
             f"latitude and longitude look swapped: swap them (latitude {lon[i]}, longitude {lat[i]})"

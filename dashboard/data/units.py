@@ -11,6 +11,7 @@ from shapely.geometry import shape
 
 from dashboard.data.problems import DataError, Problem
 from dashboard.data.records import LEVELS, Unit
+from dashboard.data.spatial import near_xy
 from dashboard.data.tables import FieldChecker, read_csv
 
 UNIT_COLUMNS = ("unit", "level", "parent", "name_en")
@@ -172,8 +173,8 @@ def _check_centres(frame: gpd.GeoDataFrame, units: dict[str, Unit]) -> None:
     for code, unit in units.items():
         if unit.centre_lat is None or unit.centre_lon is None or code not in frame.index:
             continue
-        area = frame.geometry[code].buffer(CENTRE_TOLERANCE_DEG)
-        if not area.contains(shapely.Point(unit.centre_lon, unit.centre_lat)):
+        centre = ([unit.centre_lon], [unit.centre_lat])
+        if not near_xy(frame.geometry[code], *centre, CENTRE_TOLERANCE_DEG)[0]:
             problems.append(
                 Problem(
                     "units.csv",
