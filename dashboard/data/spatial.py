@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
+from numpy.typing import ArrayLike
 
 
-def near_xy(area, x: np.ndarray, y: np.ndarray, tolerance: float) -> np.ndarray:
+def near_xy(area, x: ArrayLike, y: ArrayLike, tolerance: float) -> np.ndarray:
     """Which points lie in ``area`` or within ``tolerance`` of it.
 
     The same test as ``shapely.contains_xy(area.buffer(tolerance), x, y)``, but exact at corners
@@ -18,7 +19,7 @@ def near_xy(area, x: np.ndarray, y: np.ndarray, tolerance: float) -> np.ndarray:
     ----------
     area : shapely geometry
         A polygon or multipolygon, in the points' coordinates (degrees here).
-    x, y : numpy.ndarray
+    x, y : array-like of float
         Coordinates (longitude, latitude); NaN is never near.
     tolerance : float
         Distance from the area that still counts, in the same units.
