@@ -111,16 +111,19 @@ def unit_at(
 def init_state(first: date, last: date, units: dict) -> None:
     """Take the date and unit from the address (``?date=…&unit=…``) on a session's first run.
 
-    The map keeps the address up to date itself (``naqsha.js``), without a rerun.
+    The address's date becomes the slider's default, not its value: a browser that reconnects to
+    a restarted server sends the slider's date with the address it was first loaded from (the
+    map keeps the address up to date itself, in ``naqsha.js``, which Streamlit does not see), and
+    the slider's date must win.
     """
-    if "date" in st.session_state:
+    if "address_date" in st.session_state:
         return
     params = st.query_params
     try:
         chosen = date.fromisoformat(params.get("date", ""))
     except ValueError:
         chosen = DEFAULT_DATE
-    st.session_state.date = min(max(chosen, first), last)
+    st.session_state.address_date = min(max(chosen, first), last)
     unit = params.get("unit", "")
     st.session_state.selected = unit if unit in units else ""
 
@@ -497,11 +500,20 @@ def active_directory() -> Path:
 
 
 def date_controls(timeline: Timeline, dataset: Dataset, first: date, last: date) -> date:
-    changes = timeline.change_dates()
-    current = st.session_state.date
-    before = [d for d in changes if d < current]
-    after = [d for d in changes if d > current]
     play, left, middle, right = st.columns([1, 1, 6, 1])
+    # The slider first (its column keeps its place on the page): the buttons need its date.
+    day = middle.slider(
+        "Date",
+        min_value=first,
+        max_value=last,
+        value=st.session_state.address_date,
+        step=timedelta(days=1),
+        format="YYYY-MM-DD",
+        key="date",
+    )
+    changes = timeline.change_dates()
+    before = [d for d in changes if d < day]
+    after = [d for d in changes if d > day]
     playing = st.session_state.get("playing", False)
     play.button(
         "⏸ Pause" if playing else "▶ Play",
@@ -521,23 +533,15 @@ def date_controls(timeline: Timeline, dataset: Dataset, first: date, last: date)
         "◀ Previous change",
         disabled=not before,
         on_click=jump,
-        args=(before[-1] if before else current,),
+        args=(before[-1] if before else day,),
         help="Jump to the nearest earlier date on which any status changes",
     )
     right.button(
         "Next change ▶",
         disabled=not after,
         on_click=jump,
-        args=(after[0] if after else current,),
+        args=(after[0] if after else day,),
         help="Jump to the nearest later date on which any status changes",
-    )
-    day = middle.slider(
-        "Date",
-        min_value=first,
-        max_value=last,
-        step=timedelta(days=1),
-        format="YYYY-MM-DD",
-        key="date",
     )
     if dataset.key_dates:
         columns = st.columns(len(dataset.key_dates))

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,15 @@ from browser import (
     NO_INTERNET_ARGS,
     ROOT,
     block_internet,
+    free_port,
     record_requests_off_localhost,
+    start_streamlit,
+    stop,
     streamlit_server,
+    wait_healthy,
 )
 from conftest import SHARED_BOUNDARIES
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -222,6 +228,59 @@ def test_shared_link_restores_the_view(server, page):
     assert map_frame(page).locator("body[data-naqsha-selected='AF01']").count() == 1
     snap(page, "5-shared-link-kabul")
     assert_clean(page)
+
+
+def test_a_restarted_server_keeps_the_date_the_page_shows(page):
+    """The page reconnects to a restarted server with the address it was first loaded from; the
+    new session must carry on from the slider's date, not jump back to that address's date."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    finished = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: finished.append(frame)))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with open(ARTIFACTS / "restarted-server.log", "w") as log:
+        process = start_streamlit("dashboard/app.py", port, None, log)
+        try:
+            wait_healthy(url, process, 90)
+            page.goto(f"{url}/?date=2021-08-10")
+            wait_for_date(page, "2021-08-10")
+            slider = page.get_by_role("slider", name="Date")
+            slider.focus()
+            for day in ("2021-08-11", "2021-08-12"):
+                page.keyboard.press("ArrowRight")
+                wait_for_date(page, day)
+            stop(process)
+            finished.clear()
+            process = start_streamlit("dashboard/app.py", port, None, log)
+            wait_healthy(url, process, 90)
+            # The page reconnects and the new session runs the script once by itself.
+            wait_until(page, lambda: any(map(is_script_finished, finished)), 60)
+            page.wait_for_timeout(500)
+            assert (
+                map_frame(page).locator("body").get_attribute("data-naqsha-state") == "2021-08-12"
+            )
+            assert slider.get_attribute("aria-valuetext") == "2021-08-12"
+            slider.focus()
+            page.keyboard.press("ArrowRight")
+            wait_for_date(page, "2021-08-13")
+            assert "date=2021-08-13" in address(page)
+        finally:
+            stop(process)
+
+
+def is_script_finished(frame) -> bool:
+    try:
+        return ForwardMsg.FromString(frame).WhichOneof("type") == "script_finished"
+    except Exception:  # noqa: BLE001 - not every frame is a ForwardMsg
+        return False
+
+
+def wait_until(page, condition, timeout_s: float) -> None:
+    """Wait for a condition on Playwright's events (which arrive only while Playwright waits)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        page.wait_for_timeout(100)
 
 
 def test_the_map_draws_in_a_browser_without_decompression_stream(server, browser):

@@ -13,17 +13,16 @@ DEFAULT = date(2021, 9, 4)
 
 
 def date_slider(first: date, last: date) -> date:
-    """A daily slider over ``first..last`` keyed ``date``; the first run takes ``?date=``."""
-    if "date" not in st.session_state:
-        try:
-            chosen = date.fromisoformat(st.query_params.get("date", ""))
-        except ValueError:
-            chosen = DEFAULT
-        st.session_state.date = min(max(chosen, first), last)
+    """A daily slider over ``first..last`` keyed ``date``, whose default comes from ``?date=``."""
+    try:
+        chosen = date.fromisoformat(st.query_params.get("date", ""))
+    except ValueError:
+        chosen = DEFAULT
     return st.slider(
         "Date",
         min_value=first,
         max_value=last,
+        value=min(max(chosen, first), last),
         step=timedelta(days=1),
         format="YYYY-MM-DD",
         key="date",
