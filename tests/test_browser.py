@@ -527,7 +527,8 @@ def test_acled_upload_lists_suggested_control_changes(server, page):
     assert_clean(page)
 
 
-def test_official_boundaries_upload_draws_every_district(server, page):
+def use_official_boundaries(page, server: str) -> None:
+    """Open the dashboard on 4 Sep 2021 and upload the OCHA COD-AB boundaries (skip if absent)."""
     if not SHARED_BOUNDARIES.is_dir():
         pytest.skip(
             f"the OCHA COD-AB test fixture is not at {SHARED_BOUNDARIES} (it is never copied into the repo)"
@@ -542,6 +543,10 @@ def test_official_boundaries_upload_draws_every_district(server, page):
     map_frame(page).locator("path.naqsha-district").nth(398).wait_for(
         state="attached", timeout=120_000
     )
+
+
+def test_official_boundaries_upload_draws_every_district(server, page):
+    use_official_boundaries(page, server)
     assert map_frame(page).locator("path.naqsha-district").count() == 399
     wait_for_date(page, "2021-09-04")
     assert map_frame(page).locator("path.naqsha-u-AF0801").get_attribute("fill") not in (
@@ -550,4 +555,26 @@ def test_official_boundaries_upload_draws_every_district(server, page):
     )
     assert "OCHA COD-AB" in page.inner_text("[data-testid='stSidebar']")
     snap(page, "14-official-boundaries")
+    assert_clean(page)
+
+
+def test_scrubbing_back_and_forth_never_relies_on_the_browsers_message_cache(server, page):
+    """Streamlit may send a large element as a reference to the browser's cached copy, which
+    quick fragment reruns can have dropped ("Connection error: Cached ForwardMsg MISS", fatal
+    for the page). The 399 districts make the map's element large; revisiting dates repeats it."""
+    frames = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: frames.append(frame)))
+    use_official_boundaries(page, server)
+    wait_for_date(page, "2021-09-04")
+    slider = page.get_by_role("slider", name="Date")
+    for key, day in [("ArrowLeft", "2021-08-25"), ("ArrowRight", "2021-09-04")] * 3:
+        slider.focus()
+        for _ in range(10):
+            page.keyboard.press(key)
+            page.wait_for_timeout(30)
+        wait_for_date(page, day)
+    messages = [ForwardMsg.FromString(f) for f in frames if isinstance(f, bytes)]
+    assert max(len(f) for f in frames) > 10_000  # the size Streamlit would cache by default
+    assert [m for m in messages if m.WhichOneof("type") == "ref_hash"] == []
+    assert page.locator("[role=dialog]").count() == 0
     assert_clean(page)
