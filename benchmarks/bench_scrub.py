@@ -26,7 +26,6 @@ from pathlib import Path
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
@@ -38,6 +37,7 @@ from browser import (  # noqa: E402 - the browser tests' helpers, shared
     MAP_FRAME,
     NO_INTERNET_ARGS,
     free_port,
+    message_type,
     record_requests_off_localhost,
     start_streamlit,
     stop,
@@ -132,11 +132,8 @@ class WsCounter:
         self.total += len(data)
         self.frames += 1
         self.last = time.monotonic()
-        try:
-            if ForwardMsg.FromString(data).WhichOneof("type") == "script_finished":
-                self.finished += 1
-        except Exception:  # noqa: BLE001 - not every frame need be a ForwardMsg
-            pass
+        if message_type(data) == "script_finished":
+            self.finished += 1
 
 
 # -- data directories ------------------------------------------------------------------------

@@ -17,6 +17,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -130,3 +132,13 @@ def record_requests_off_localhost(page) -> list[str]:
     seen: list[str] = []
     page.on("request", lambda request: None if is_local(request.url) else seen.append(request.url))
     return seen
+
+
+def message_type(frame: bytes | str) -> str | None:
+    """The type of a websocket frame from Streamlit (``"delta"``, ``"script_finished"``,
+    ``"ref_hash"``…), or ``None`` when the frame is not a ForwardMsg."""
+    try:
+        data = frame if isinstance(frame, bytes) else frame.encode()
+        return ForwardMsg.FromString(data).WhichOneof("type")
+    except Exception:  # noqa: BLE001 - protobuf raises its own DecodeError and others
+        return None

@@ -18,6 +18,7 @@ from browser import (
     ROOT,
     block_internet,
     free_port,
+    message_type,
     record_requests_off_localhost,
     start_streamlit,
     stop,
@@ -25,7 +26,6 @@ from browser import (
     wait_healthy,
 )
 from conftest import SHARED_BOUNDARIES
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -254,7 +254,9 @@ def test_a_restarted_server_keeps_the_date_the_page_shows(page):
             process = start_streamlit("dashboard/app.py", port, None, log)
             wait_healthy(url, process, 90)
             # The page reconnects and the new session runs the script once by itself.
-            wait_until(page, lambda: any(map(is_script_finished, finished)), 60)
+            wait_until(
+                page, lambda: any(message_type(f) == "script_finished" for f in finished), 60
+            )
             page.wait_for_timeout(500)
             assert (
                 map_frame(page).locator("body").get_attribute("data-naqsha-state") == "2021-08-12"
@@ -266,13 +268,6 @@ def test_a_restarted_server_keeps_the_date_the_page_shows(page):
             assert "date=2021-08-13" in address(page)
         finally:
             stop(process)
-
-
-def is_script_finished(frame) -> bool:
-    try:
-        return ForwardMsg.FromString(frame).WhichOneof("type") == "script_finished"
-    except Exception:  # noqa: BLE001 - not every frame is a ForwardMsg
-        return False
 
 
 def wait_until(page, condition, timeout_s: float) -> None:
@@ -573,8 +568,7 @@ def test_scrubbing_back_and_forth_never_relies_on_the_browsers_message_cache(ser
             page.keyboard.press(key)
             page.wait_for_timeout(30)
         wait_for_date(page, day)
-    messages = [ForwardMsg.FromString(f) for f in frames if isinstance(f, bytes)]
     assert max(len(f) for f in frames) > 10_000  # the size Streamlit would cache by default
-    assert [m for m in messages if m.WhichOneof("type") == "ref_hash"] == []
+    assert [f for f in frames if message_type(f) == "ref_hash"] == []
     assert page.locator("[role=dialog]").count() == 0
     assert_clean(page)
