@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,6 +18,7 @@ from dashboard.charts import control_chart, status_area, status_counts
 from dashboard.data import SHIPPED_DATA, DataError, Dataset, load_dataset
 from dashboard.data.acled import merge_events, read_acled, suggested_changes, suggestions_csv
 from dashboard.data.boundaries import read_official_boundaries, replace_geometry
+from dashboard.data.uploads import fresh_work_directory, remove_directory, save_upload
 from dashboard.detail import (
     changes_table,
     districts_table,
@@ -410,7 +410,7 @@ def import_panel(dataset: Dataset) -> None:
             add_acled(dataset, upload.name, upload.getvalue())
         extra = st.session_state.get("extra_events")
         if extra:
-            st.success(f"{extra['name']}: {extra['report']}")
+            st.success(f"{markdown_text(extra['name'])}: {markdown_text(extra['report'])}")
             suggestions = [r for r in extra["suggestions"] if not r.get("skipped")]
             if suggestions:
                 st.caption(
@@ -475,22 +475,30 @@ def boundaries_form() -> None:
 
 
 def use_boundaries(provinces, districts, boundary_set: dict) -> None:
-    work = Path(tempfile.mkdtemp(prefix="naqsha-boundaries-"))
+    # Fixed names in a fresh private directory: the client's file name is never a path.
+    work = fresh_work_directory()
+    uploads = work / "upload"
+    uploads.mkdir()
     try:
         read = {}
         for level, upload in (("province", provinces), ("district", districts)):
             if upload is not None:
-                path = work / upload.name
-                path.write_bytes(upload.getvalue())
-                read[level] = read_official_boundaries(path, level)
+                path = save_upload(upload.getvalue(), upload.name, level, uploads)
+                read[level] = read_official_boundaries(path, level, label=upload.name)
         out = work / "data"
         replace_geometry(
             active_directory(), read.get("province"), read.get("district"), out, boundary_set
         )
     except DataError as error:
+        remove_directory(work)
         st.session_state.import_problems = [str(p) for p in error.problems]
         return
+    finally:
+        remove_directory(uploads)
     st.session_state.import_problems = []
+    previous = st.session_state.get("boundary_dir")
+    if previous:  # an earlier upload of this session: its work directory is no longer needed
+        remove_directory(Path(previous).parent)
     st.session_state.boundary_dir = str(out)
     st.rerun()  # this run already drew the old boundaries
 

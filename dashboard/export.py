@@ -31,7 +31,12 @@ from dashboard.mapview.assets import (
     geometry_collection,
     simplified,
 )
-from dashboard.mapview.basemap import AFGHANISTAN_BOUNDS, attribution_text, layer_options
+from dashboard.mapview.basemap import (
+    AFGHANISTAN_BOUNDS,
+    attribution_text,
+    has_schematic,
+    layer_options,
+)
 from dashboard.mapview.payload import shown_districts, state_payload
 from dashboard.mapview.style import fill_for
 from dashboard.timeline import Timeline, UnitState
@@ -184,6 +189,7 @@ def standalone_html(
         ),
         _json_data_url(dataset.context.__geo_interface__) if dataset.context is not None else None,
         attribution_text(dataset.boundary_set),
+        has_schematic(dataset.geometry),
     )
     payload = state_payload(timeline, day, events_payload, selected)
     return "\n".join(

@@ -522,6 +522,41 @@ def test_acled_upload_lists_suggested_control_changes(server, page):
     assert_clean(page)
 
 
+def test_an_uploads_file_name_never_chooses_where_it_is_written(server, page, tmp_path):
+    """Replays the page's own upload request with a ``../`` file name aimed at a directory of
+    the test's: the server must write nothing there, nor leave any upload behind."""
+    target = tmp_path / "written-by-upload.geojson"
+    hostile = "../" * 12 + str(target).lstrip("/")
+    temp_root = Path(os.environ.get("TMPDIR", "/tmp"))
+    before = {p.name for p in temp_root.glob("naqsha-boundaries-*")}
+    static_before = set((ROOT / "dashboard" / "static").rglob("*"))
+    rewritten = []
+
+    def rename(route):
+        body = route.request.post_data_buffer or b""
+        changed = re.sub(rb'filename="[^"]*"', f'filename="{hostile}"'.encode(), body)
+        rewritten.append(changed != body)
+        route.continue_(post_data=changed)
+
+    page.route("**/_stcore/upload_file/**", rename)
+    page.goto(f"{server}/?date=2021-09-04")
+    wait_for_date(page, "2021-09-04")
+    page.get_by_text("Add your own data (this session only)").click()
+    page.locator("input[type='file']").nth(1).set_input_files(
+        {"name": "provinces.geojson", "mimeType": "application/json", "buffer": b'{"a": 1}'}
+    )
+    page.get_by_role("button", name="Use these boundaries").click()
+    expect(page.get_by_text("That file was not loaded")).to_be_visible(timeout=30_000)
+    assert rewritten and all(rewritten)
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []
+    # The refused upload's work directory is gone, and the static folder gained nothing.
+    assert {p.name for p in temp_root.glob("naqsha-boundaries-*")} <= before
+    assert set((ROOT / "dashboard" / "static").rglob("*")) - static_before == set()
+    # The message names the file as the sender called it, as text.
+    assert "written-by-upload.geojson" in page.inner_text("[data-testid='stSidebar']")
+
+
 def use_official_boundaries(page, server: str) -> None:
     """Open the dashboard on 4 Sep 2021 and upload the OCHA COD-AB boundaries (skip if absent)."""
     if not SHARED_BOUNDARIES.is_dir():

@@ -22,7 +22,7 @@ from dashboard.mapview.assets import (
 )
 from dashboard.mapview.basemap import base_map, layer_options
 from dashboard.mapview.eventfiles import CHUNK, EventFiles, position_ranges
-from dashboard.mapview.legend import legend_html
+from dashboard.mapview.legend import legend_spec
 from dashboard.mapview.payload import (
     MAX_MARKERS,
     events_payload,
@@ -322,8 +322,18 @@ def test_static_assets_are_real_files(tmp_path):
     )
 
 
-def test_legend_names_every_status_and_schematic_shapes():
-    legend = legend_html()
-    for style in STATUS_STYLES.values():
-        assert style.label in legend
-    assert "schematic" in legend and "low confidence" in legend
+def test_legend_is_data_with_every_status_its_colour_and_pattern():
+    # Expected values written out here, not read from the table under test.
+    legend = legend_spec()
+    rows = {row["label"]: (row["colour"], row["pattern"]) for row in legend["rows"]}
+    assert rows["Government"] == ("#0072B2", "solid")
+    assert rows["Taliban"] == ("#D55E00", "solid")
+    assert rows["Resistance"] == ("#009E73", "solid")
+    assert rows["Contested"] == ("#E69F00", "hatch")
+    assert rows["Partial"] == ("#CC79A7", "cross")
+    assert rows["Striped: low confidence, claim or inferred date"][1] == "low"
+    assert not any("schematic" in label for label in rows)
+    assert any("schematic" in row["label"] for row in legend_spec(schematic=True)["rows"])
+    assert [e["letter"] for e in legend["events"]] == ["B", "E", "V", "P", "R", "S"]
+    # Nothing in it is markup: naqsha.js inserts every string with textContent.
+    assert "<" not in json.dumps(legend)

@@ -58,6 +58,7 @@ def read_official_boundaries(
     parent_field: str | None = None,
     max_expanded_bytes: int = 2_000_000_000,
     repair: bool = False,
+    label: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Read one level of a user-supplied boundary file, checking codes, geometry and CRS.
 
@@ -82,6 +83,9 @@ def read_official_boundaries(
         is refused from ``ZipFile.infolist()`` before anything is extracted (a zip bomb).
     repair : bool
         Repair invalid geometry with ``shapely.make_valid`` instead of refusing it.
+    label : str, optional
+        The file's name as the user knows it, for messages (an upload is saved under a fixed
+        name); defaults to ``path.name``.
 
     Returns
     -------
@@ -96,10 +100,10 @@ def read_official_boundaries(
     DataError
         Naming the file, the feature number (1-based) and the field of every problem.
     """
-    name = path.name
+    name = label or path.name
     if level not in LEVELS:
         _fail(name, None, "level", f"'{level}' is not a level", f"use one of: {', '.join(LEVELS)}")
-    raw = _read_frame(path, max_expanded_bytes)
+    raw = _read_frame(path, name, max_expanded_bytes)
     notes: list[str] = []
     code_col, en_col, fa_col, parent_col = _resolve_fields(
         name, raw, level, code_field, name_field, parent_field
@@ -133,9 +137,9 @@ def _fail(file: str, row: int | None, field_name: str | None, message: str, fix:
 # -- reading ---------------------------------------------------------------------------------
 
 
-def _read_frame(path: Path, max_expanded_bytes: int) -> gpd.GeoDataFrame:
+def _read_frame(path: Path, name: str, max_expanded_bytes: int) -> gpd.GeoDataFrame:
     if not path.is_file():
-        _fail(path.name, None, None, f"no such file: {path}", "check the path to the boundary file")
+        _fail(name, None, None, f"no such file: {path}", "check the path to the boundary file")
     suffix = path.suffix.lower()
     if suffix == ".zip":
         member = shapefile_in_zip(path, max_expanded_bytes)
@@ -144,7 +148,7 @@ def _read_frame(path: Path, max_expanded_bytes: int) -> gpd.GeoDataFrame:
         uri = str(path)
     else:
         _fail(
-            path.name,
+            name,
             None,
             None,
             f"'{suffix}' files are not supported",
@@ -154,7 +158,7 @@ def _read_frame(path: Path, max_expanded_bytes: int) -> gpd.GeoDataFrame:
         frame = gpd.read_file(uri)
     except Exception as exc:  # pyogrio raises several error types for unreadable data
         _fail(
-            path.name,
+            name,
             None,
             None,
             f"the file cannot be read as boundaries ({exc})",
@@ -162,7 +166,7 @@ def _read_frame(path: Path, max_expanded_bytes: int) -> gpd.GeoDataFrame:
         )
     if frame.empty:
         _fail(
-            path.name,
+            name,
             None,
             None,
             "the file has no features",

@@ -11,7 +11,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from dashboard.mapview.assets import BUNDLE_CSS, BUNDLE_JS, STATIC_URL, WEB_DIR
-from dashboard.mapview.legend import legend_html
+from dashboard.mapview.legend import legend_spec
 from dashboard.mapview.style import EVENT_STYLES, STATUS_STYLES
 
 AFGHANISTAN_BOUNDS = [[29.3, 60.4], [38.5, 75.0]]
@@ -52,7 +52,18 @@ def attribution_text(boundary_set: dict) -> str:
     )
 
 
-def layer_options(geometry_url: str, context_url: str | None, attribution: str) -> dict:
+def has_schematic(geometry) -> bool:
+    """Whether any shape in ``geometry`` (a frame with a ``schematic`` column) is schematic."""
+    return bool(geometry["schematic"].any()) if "schematic" in geometry else False
+
+
+def layer_options(
+    geometry_url: str, context_url: str | None, attribution: str, schematic: bool = False
+) -> dict:
+    """The map's options: where its data lives, the style table, and the legend (as data).
+
+    ``schematic`` says whether any drawn shape is schematic, so that the legend explains it.
+    """
     return {
         "geometryUrl": geometry_url,
         "contextUrl": context_url,
@@ -63,7 +74,7 @@ def layer_options(geometry_url: str, context_url: str | None, attribution: str) 
         "events": [
             {"colour": colour, "letter": letter} for colour, letter in EVENT_STYLES.values()
         ],
-        "legendHtml": legend_html(),
+        "legend": legend_spec(schematic),
         "attribution": html.escape(attribution),
         "minZoom": 4,
         "maxZoom": 13,

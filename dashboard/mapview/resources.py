@@ -14,7 +14,7 @@ from dashboard.mapview.assets import (
     simplified,
     write_static_json,
 )
-from dashboard.mapview.basemap import attribution_text, layer_options
+from dashboard.mapview.basemap import attribution_text, has_schematic, layer_options
 from dashboard.mapview.eventfiles import EventFiles
 from dashboard.mapview.payload import style_track, unit_centres
 from dashboard.timeline import Timeline
@@ -53,7 +53,9 @@ def prepare_map(dataset: Dataset, timeline: Timeline, static_dir: Path = STATIC_
         context_url = write_static_json(dataset.context.__geo_interface__, "context", static_dir)
     attribution = attribution_text(dataset.boundary_set)
     options_url = write_static_json(
-        layer_options(geometry_url, context_url, attribution), "options", static_dir
+        layer_options(geometry_url, context_url, attribution, has_schematic(dataset.geometry)),
+        "options",
+        static_dir,
     )
     return {
         "options": {

@@ -41,6 +41,48 @@
     svg.insertBefore(defs, svg.firstChild);
   }
 
+  function swatch(row, id) {
+    // The same pattern spec as the map's fills: "hatch", "cross" and "low" stripes over the colour.
+    var svg = svgEl("svg", { width: 18, height: 12, "aria-hidden": "true" });
+    if (row.pattern === "outline") {
+      svg.appendChild(svgEl("rect", { x: 1, y: 1, width: 16, height: 10, fill: "none", stroke: row.colour, "stroke-dasharray": "4 3" }));
+      return svg;
+    }
+    var fill = row.colour;
+    if (row.pattern !== "solid") {
+      var defs = svgEl("defs", {});
+      defs.appendChild(pattern(id, row.colour, row.pattern === "low" ? 5 : 3, row.pattern === "cross"));
+      svg.appendChild(defs);
+      fill = "url(#" + id + ")";
+    }
+    svg.appendChild(svgEl("rect", { width: 18, height: 12, fill: fill }));
+    return svg;
+  }
+  function legendBox(spec) {
+    var box = el("div", null, "naqsha-legend");
+    box.appendChild(el("strong", spec.title));
+    spec.rows.forEach(function (row, i) {
+      var line = el("div");
+      line.title = row.description;
+      line.appendChild(swatch(row, "naqsha-legend-" + i));
+      line.appendChild(document.createTextNode(row.label));
+      box.appendChild(line);
+    });
+    var events = el("div", "Events: ");
+    spec.events.forEach(function (ev, i) {
+      var icon = el("span", null, "naqsha-ev naqsha-ev-" + i);
+      icon.title = ev.name;
+      icon.style.display = "inline-block";
+      icon.style.marginRight = "3px";
+      var letter = el("span", ev.letter);
+      letter.style.background = ev.colour;
+      icon.appendChild(letter);
+      events.appendChild(icon);
+    });
+    box.appendChild(events);
+    return box;
+  }
+
   function tooltip(layer) {
     var p = layer.feature.properties;
     var st = styleOf(p) || ["unknown", "", "", "", ""];
@@ -339,11 +381,7 @@
       });
     }
     var legend = L.control({ position: "bottomright" });
-    legend.onAdd = function () {
-      var box = L.DomUtil.create("div");
-      box.innerHTML = opts.legendHtml; // built from the style table only, never from data
-      return box;
-    };
+    legend.onAdd = function () { return legendBox(opts.legend); };
     legend.addTo(map);
     if (map.attributionControl && opts.attribution) map.attributionControl.addAttribution(opts.attribution);
     N.eventLayer = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 40 });
