@@ -37,7 +37,7 @@ from dashboard.mapview.basemap import (
     has_schematic,
     layer_options,
 )
-from dashboard.mapview.payload import shown_districts, state_payload
+from dashboard.mapview.payload import state_payload
 from dashboard.mapview.style import fill_for
 from dashboard.timeline import Timeline, UnitState
 
@@ -359,16 +359,13 @@ def citation(
 def visible_sources(dataset: Dataset, timeline: Timeline, day: date) -> list[tuple[str, str, str]]:
     """Distinct ``(publisher, title, url)`` of the records behind the statuses on the map.
 
-    Those are the current records of every province and of the districts drawn on top of
-    partial provinces, sorted by publisher, title and URL (case-insensitively).
+    Those are the current records of every unit (a district with no record of its own shows
+    its province's), sorted by publisher, title and URL (case-insensitively).
     """
-    states = timeline.state_on(day)
-    shown = [code for code, s in states.items() if s.unit.level == "province"]
-    shown += shown_districts(timeline, states, None)
     found = {
         (r.source_publisher.strip(), r.source_title.strip(), r.source_url.strip())
-        for code in shown
-        if code in dataset.units and (r := states[code].record) is not None
+        for state in timeline.state_on(day).values()
+        if (r := state.record) is not None
     }
     return sorted(found, key=lambda s: (s[0].casefold(), s[1].casefold(), s[2]))
 

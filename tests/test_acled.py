@@ -125,7 +125,7 @@ def test_match_report_counts_points_names_and_unmatched(new_import):
 
 def test_precise_points_use_polygons(new_import):
     events = new_import.events.set_index("event_id_cnty")
-    assert events.loc["AFG900001", ["province", "district"]].tolist() == ["AF01", ""]
+    assert events.loc["AFG900001", ["province", "district"]].tolist() == ["AF01", "AF0101"]
     assert events.loc["AFG900010", ["province", "district"]].tolist() == ["AF08", "AF0801"]
     assert events.loc["AFG900008", ["province", "district"]].tolist() == ["AF09", "AF0908"]
 
@@ -308,7 +308,8 @@ def test_territory_events_become_low_confidence_suggestions(new_import, shipped)
         "AFG900002", "AFG900003", "AFG900005", "AFG900006", "AFG900008", "AFG900009", "AFG900010",
     }  # fmt: skip
     kunduz = by_event["AFG900002"]
-    assert (kunduz["unit"], kunduz["level"], kunduz["status"]) == ("AF19", "province", "taliban")
+    # Placed in a shipped district, the suggestion is for that district.
+    assert (kunduz["unit"], kunduz["level"], kunduz["status"]) == ("AF1901", "district", "taliban")
     assert (kunduz["valid_from"], kunduz["date_precision"]) == ("2021-06-22", "day")
     assert kunduz["confidence"] == "low"
     assert kunduz["source_url"] == ACLED_URL

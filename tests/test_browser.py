@@ -91,13 +91,18 @@ def address(page) -> str:
     return page.evaluate("location.href")
 
 
+def map_document(page):
+    """The map's frame itself (for evaluating script in it), not a locator."""
+    return next(f for f in page.frames if "st_folium" in f.url)
+
+
 def fill_of(page, unit: str) -> str:
     return map_frame(page).locator(f"path.naqsha-u-{unit}").get_attribute("fill")
 
 
 def click_unit(page, unit: str, zoom: int = 8) -> None:
     """Zoom to the unit as a user would, then click well inside it (not on a marker)."""
-    frame = next(f for f in page.frames if "st_folium" in f.url)
+    frame = map_document(page)
     frame.evaluate(
         """([unit, zoom]) => {
             const layer = Naqsha.layers.find(l => l.feature.properties.unit === unit);
@@ -144,15 +149,49 @@ def test_map_renders_34_provinces_offline(server, page):
     assert_clean(page)
 
 
+def test_every_district_is_drawn_with_province_labels_on_1_july(server, page):
+    page.goto(f"{server}/?date=2021-07-01")
+    wait_for_date(page, "2021-07-01")
+    frame = map_frame(page)
+    filled = map_document(page).evaluate(
+        """() => [...document.querySelectorAll('path.naqsha-district')]
+            .filter(p => (p.getAttribute('fill') || 'none') !== 'none').length"""
+    )
+    assert filled == 398
+    # Provinces are outlines above their districts.
+    assert frame.locator("path.naqsha-province").first.get_attribute("fill") == "none"
+    labels = frame.locator(".naqsha-label-province")
+    assert labels.count() == 34
+    assert labels.filter(has_text="Panjshir").is_visible()
+    assert frame.locator(".naqsha-label-district").count() == 0  # not at country zoom
+    snap(page, "15-districts-2021-07-01")
+    assert_clean(page)
+
+
+def test_a_shared_link_to_panjshir_zooms_to_it(server, page):
+    page.goto(f"{server}/?date=2021-09-04&unit=AF08")
+    wait_for_date(page, "2021-09-04")
+    frame = map_frame(page)
+    share = """() => {
+        const map = document.querySelector('.leaflet-container').getBoundingClientRect();
+        const unit = document.querySelector('path.naqsha-u-AF08').getBoundingClientRect();
+        return Math.max(unit.width / map.width, unit.height / map.height);
+    }"""
+    map_document(page).wait_for_function(f"({share})() > 0.6", timeout=20_000)
+    assert frame.locator(".naqsha-label-district", has_text="Paryan").is_visible()
+    snap(page, "16-panjshir-zoomed-2021-09-04")
+    assert_clean(page)
+
+
 def test_scrubbing_to_15_august_turns_kabul_taliban(server, page):
     page.goto(f"{server}/?date=2021-08-14")
     wait_for_date(page, "2021-08-14")
-    before = fill_of(page, "AF01")
+    before = fill_of(page, "AF0101")
     snap(page, "2-kabul-2021-08-14")
     page.get_by_role("slider").focus()
     page.keyboard.press("ArrowRight")
     wait_for_date(page, "2021-08-15")
-    after = fill_of(page, "AF01")
+    after = fill_of(page, "AF0101")
     assert before == "#0072B2" and after == "#D55E00", (before, after)
     assert "date=2021-08-15" in address(page)
     snap(page, "3-kabul-2021-08-15")
@@ -181,7 +220,7 @@ def test_the_map_follows_the_slider_while_it_is_dragged(server, page):
     """The slider reruns the app only on release; the map restyles from its style track before."""
     page.goto(f"{server}/?date=2021-08-10")
     wait_for_date(page, "2021-08-10")
-    assert fill_of(page, "AF01") == "#0072B2"
+    assert fill_of(page, "AF0101") == "#0072B2"
     thumb = page.locator(".st-key-date [data-testid='stSliderThumbValue']").locator("..")
     box = thumb.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -195,7 +234,7 @@ def test_the_map_follows_the_slider_while_it_is_dragged(server, page):
     body = map_frame(page).locator(f"body[data-naqsha-date='{day}']")
     body.wait_for(timeout=10_000)
     assert body.get_attribute("data-naqsha-state") == "2021-08-10"  # no rerun yet
-    assert fill_of(page, "AF01") == "#D55E00"  # Kabul fell on 15 August
+    assert fill_of(page, "AF0101") == "#D55E00"  # Kabul fell on 15 August
     predicted = unit_styles_shown(page)
     snap(page, "3b-dragging-past-15-august")
     page.mouse.up()
@@ -340,7 +379,7 @@ def test_hostile_text_in_an_acled_upload_stays_plain_text(server, page):
     wait_for_date(page, "2021-09-04")
     upload(page, FIXTURES / "xss" / "acled_xss.csv")
     page.get_by_text("2 event(s) placed by their coordinates").wait_for(timeout=30_000)
-    frame = next(f for f in page.frames if "st_folium" in f.url)
+    frame = map_document(page)
     frame.wait_for_function(
         """() => Naqsha.eventLayer.getLayers().some(
             m => m.getPopup()._content(m).textContent.includes('<script>'))""",

@@ -85,8 +85,8 @@ BROKEN = {
     ),
     "bad confidence": (
         "control.csv",
-        "2021-05-01,,medium",
-        "2021-05-01,,sure",
+        "2021-05-01,2021-09-02,medium",
+        "2021-05-01,2021-09-02,sure",
         "control.csv",
         4,
         "confidence",

@@ -110,7 +110,7 @@ def test_geojson_has_every_province_and_drawn_district_with_status_and_fill(
         "source_url", "source_publisher", "claimed_by", "disputed_by", "date_precision",
         "schematic", "fill", "date",
     }  # fmt: skip
-    assert features["AF0801"]["properties"]["schematic"] is True
+    assert features["AF0801"]["properties"]["schematic"] is False
     assert features["AF0801"]["properties"]["parent"] == "AF08"
 
 
@@ -170,7 +170,7 @@ def test_html_inlines_leaflet_the_plugin_the_geometry_and_the_date(shipped_html)
     assert "<title>Naqsha: control of Afghanistan on 2021-09-04</title>" in shipped_html
     assert "4 September 2021" in shipped_html
     assert "naqsha-legend" in code  # the legend, drawn by naqsha.js from the options
-    assert "Natural Earth" in shipped_html  # the boundary set, in the attribution and footer
+    assert "geoBoundaries" in shipped_html  # the boundary set, in the attribution and footer
     assert "leaflet-container" in shipped_html  # Leaflet's stylesheet
     assert "url(images/" not in shipped_html  # Leaflet's images are inlined too
 

@@ -58,15 +58,10 @@ def test_payload_carries_status_fill_since_and_caveats(tiny):
     payload = state_payload(timeline, date(2021, 9, 4), {"mode": "markers", "rows": [], "key": ""})
     assert payload["date"] == "2021-09-04"
     # Units are indexed by their position in units.csv: AF01, AF02, AF0201, AF0202.
-    assert style_of(payload, 0) == [
-        "taliban",
-        STATUS_STYLES["taliban"].colour,
-        "2021-08-15",
-        "high",
-        "",
-    ]
+    assert style_of(payload, 0) == ["taliban", "#D55E00", "2021-08-15", "high", "", 0.75]
     assert style_of(payload, 1)[:2] == ["partial", "url(#naqsha-partial)"]
-    status, fill, since, confidence, note = style_of(payload, 2)
+    status, fill, since, confidence, note, opacity = style_of(payload, 2)
+    assert opacity == 0.75  # a record of its own: not faded
     assert (status, fill, since, confidence) == (
         "taliban",
         "url(#naqsha-low-taliban)",
@@ -74,7 +69,6 @@ def test_payload_carries_status_fill_since_and_caveats(tiny):
         "low",
     )
     assert note == "Claimed by Taliban; disputed by NRF; date approximate"
-    assert payload["districts"] == ["AF0201", "AF0202"]  # a partial province shows its districts
 
 
 def test_units_sharing_a_style_share_one_entry(tiny):
@@ -86,17 +80,18 @@ def test_units_sharing_a_style_share_one_entry(tiny):
     assert len(styles) == 2 and indexes == [0, 0, 1]
 
 
-def test_districts_are_hidden_when_the_province_is_whole(tiny):
-    _, timeline = tiny
-    assert state_payload(timeline, date(2021, 9, 10), {})["districts"] == []
-    assert state_payload(timeline, date(2021, 9, 10), {}, selected="AF0202")["districts"] == [
-        "AF0202"
-    ]
+def test_a_district_without_a_record_of_its_own_is_faded(shipped_timeline):
+    payload = state_payload(shipped_timeline, date(2021, 7, 1), {})
+    codes = list(shipped_timeline.units)
+    inherited = [c for c in codes if shipped_timeline.state(c, date(2021, 7, 1)).inherited]
+    assert inherited
+    for code in inherited:
+        style = style_of(payload, codes.index(code))
+        assert style[5] == 0.3 and "follows its province" in style[4]
 
 
-def resolve_track(track: dict, day: str) -> tuple[list[list[str]], list[str]]:
-    """What naqsha.js does with the style track for ``day``: each unit's style, and the
-    districts drawn (those of partial provinces)."""
+def resolve_track(track: dict, day: str) -> list[list[str]]:
+    """What naqsha.js does with the style track for ``day``: each unit's style."""
     styles = []
     for pairs in track["tracks"]:
         index = pairs[0][1]
@@ -104,12 +99,7 @@ def resolve_track(track: dict, day: str) -> tuple[list[list[str]], list[str]]:
             if start <= day:
                 index = style
         styles.append(track["styles"][index])
-    districts = [
-        i
-        for i, parent in enumerate(track["parents"])
-        if parent >= 0 and styles[parent][0] == track["partial"]
-    ]
-    return styles, districts
+    return styles
 
 
 @pytest.mark.parametrize("which", ["tiny", "shipped"])
@@ -121,9 +111,8 @@ def test_the_style_track_gives_the_server_s_style_on_every_day(which, tiny, ship
     day = first - timedelta(days=3)
     while day <= last + timedelta(days=3):
         payload = state_payload(timeline, day, {})
-        styles, districts = resolve_track(track, day.isoformat())
+        styles = resolve_track(track, day.isoformat())
         assert styles == [style_of(payload, i) for i in range(len(codes))], day
-        assert [codes[i] for i in districts] == payload["districts"], day
         day += timedelta(days=1)
 
 
@@ -134,7 +123,6 @@ def test_the_style_track_lists_a_unit_only_where_its_style_changes(tiny):
         assert pairs[0][0] == ""  # before any record: unknown
         assert [start for start, _ in pairs[1:]] == sorted(start for start, _ in pairs[1:])
         assert all(a[1] != b[1] for a, b in zip(pairs, pairs[1:], strict=False))
-    assert track["parents"] == [-1, -1, 1, 1]  # AF0201 and AF0202 are in AF02
 
 
 def test_the_payload_cannot_close_a_script_tag():
@@ -233,8 +221,12 @@ def test_geometry_collection_has_the_tooltip_properties(tiny):
         "name_en": "Beta West",
         "name_fa": "",
         "schematic": True,
+        "label": [34.5, 69.25],
     }
     assert properties["AF01"]["name_fa"] == "آلفا"
+    # Beta has district shapes: drawn as an outline above them; Alpha has none: filled.
+    assert properties["AF02"]["outline"] is True and properties["AF01"]["outline"] is False
+    assert properties["AF02"]["capital"] == [34.5, 69.75, "Beta Town"]
 
 
 def test_simplification_keeps_shared_edges(shipped):

@@ -289,11 +289,12 @@ def name_key(name: str) -> str:
 
 
 def _name_index(units: dict[str, Unit]) -> dict[tuple[str, str], str]:
-    """``(parent or '', key) -> P-code``, each unit under its full name and without parentheses."""
+    """``(parent or '', key) -> P-code``, each unit under its full name, without parentheses,
+    and under its aliases."""
     index: dict[tuple[str, str], str] = {}
     for unit in units.values():
         parent = (unit.parent or "") if unit.level == "district" else ""
-        for variant in (unit.name_en, re.sub(r"\(.*?\)", "", unit.name_en)):
+        for variant in (unit.name_en, re.sub(r"\(.*?\)", "", unit.name_en), *unit.aliases):
             if name_key(variant):
                 index.setdefault((parent, name_key(variant)), unit.unit)
     return index

@@ -55,21 +55,6 @@ class Dataset:
     def districts_of(self, province: str) -> list[Unit]:
         return [u for u in self.units.values() if u.parent == province]
 
-    def fully_divided(self, share: float = 0.99) -> frozenset[str]:
-        """Provinces whose districts with geometry cover at least ``share`` of their area."""
-        divided = set()
-        for province in self.provinces():
-            codes = [
-                d.unit for d in self.districts_of(province.unit) if d.unit in self.geometry.index
-            ]
-            if (
-                codes
-                and self.geometry.geometry[codes].union_all().area
-                >= share * self.geometry.geometry[province.unit].area
-            ):
-                divided.add(province.unit)
-        return frozenset(divided)
-
     @property
     def version(self) -> str:
         return str(self.meta.get("version", "unversioned"))

@@ -31,6 +31,7 @@ class Unit:
     centre_source_url: str = ""
     note: str = ""
     row: int = 0
+    aliases: tuple[str, ...] = ()  # other spellings, and later districts this one contains
 
 
 @dataclass(frozen=True)

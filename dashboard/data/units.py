@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -15,6 +16,8 @@ from dashboard.data.spatial import near_xy
 from dashboard.data.tables import FieldChecker, read_csv
 
 UNIT_COLUMNS = ("unit", "level", "parent", "name_en")
+# Codes become CSS classes and URL parameters in the browser: letters, digits, "_", "." and "-".
+CODE_PATTERN = re.compile(r"[A-Za-z0-9_.-]{1,32}")
 # Centres may sit on a boundary drawn at 1:10m scale; allow that much slack (about 2 km).
 CENTRE_TOLERANCE_DEG = 0.02
 
@@ -26,8 +29,20 @@ def load_units(path: Path) -> dict[str, Unit]:
     units: dict[str, Unit] = {}
     for row, rec in table.rows:
         code = check.text(row, rec, "unit")
-        if code in units:
-            check.add(row, "unit", f"the unit '{code}' appears twice", "keep one row per P-code")
+        if code and not CODE_PATTERN.fullmatch(code):
+            check.add(
+                row,
+                "unit",
+                f"the code {code!r} has characters other than letters, digits, '_', '.' and '-'",
+                "use P-codes such as AF0801",
+            )
+        if code.casefold() in {c.casefold() for c in units}:
+            check.add(
+                row,
+                "unit",
+                f"the unit '{code}' appears twice (codes are compared ignoring case)",
+                "keep one row per P-code",
+            )
         level = check.choice(row, rec, "level", LEVELS)
         lat = check.number(row, rec, "centre_lat", -90, 90, required=False)
         lon = check.number(row, rec, "centre_lon", -180, 180, required=False)
@@ -52,6 +67,7 @@ def load_units(path: Path) -> dict[str, Unit]:
             centre_source_url=source,
             note=rec.get("note", ""),
             row=row,
+            aliases=tuple(a.strip() for a in rec.get("aliases", "").split(";") if a.strip()),
         )
     for unit in units.values():
         _check_parent(check, unit.row, unit, units)

@@ -88,14 +88,21 @@ def simplified(
 
 
 def geometry_collection(geometry: gpd.GeoDataFrame, units: dict) -> dict:
-    """The map's GeoJSON: one feature per unit with the properties the tooltip and tests need.
+    """The map's GeoJSON: one feature per unit with the properties the tooltip, labels and tests
+    need.
 
     ``i`` is the unit's position in ``units``, which the per-date payload uses as its index.
+    ``label`` is where the unit's name is written (a point inside its shape, ``[lat, lon]``).
+    A province whose districts have shapes gets ``outline: true``: its districts are drawn
+    filled and the province only as a thicker outline above them. A province's sourced capital
+    comes as ``capital``: ``[lat, lon, name]``.
     """
     features = []
     position = {code: i for i, code in enumerate(units)}
+    with_districts = {units[code].parent for code in geometry.index if units[code].parent}
     for code, row in geometry.iterrows():
         unit = units[code]
+        inside = row.geometry.representative_point()
         properties = {
             "unit": code,
             "i": position[code],
@@ -104,7 +111,12 @@ def geometry_collection(geometry: gpd.GeoDataFrame, units: dict) -> dict:
             "name_en": unit.name_en,
             "name_fa": unit.name_fa,
             "schematic": bool(row["schematic"]),
+            "label": [round(inside.y, 4), round(inside.x, 4)],
         }
+        if unit.level == "province":
+            properties["outline"] = code in with_districts
+            if unit.centre_lat is not None:
+                properties["capital"] = [unit.centre_lat, unit.centre_lon, unit.centre_name]
         features.append(
             {
                 "type": "Feature",

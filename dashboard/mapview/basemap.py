@@ -15,6 +15,7 @@ from dashboard.mapview.legend import legend_spec
 from dashboard.mapview.style import EVENT_STYLES, STATUS_STYLES
 
 AFGHANISTAN_BOUNDS = [[29.3, 60.4], [38.5, 75.0]]
+DISTRICT_LABEL_ZOOM = 8
 # The options that name static files the map fetches once, largest last.
 DATA_FILES = ("optionsUrl", "trackUrl", "contextUrl", "geometryUrl")
 PREFETCH_JS = (WEB_DIR / "prefetch.js").read_text(encoding="utf-8")
@@ -78,6 +79,10 @@ def layer_options(
         "attribution": html.escape(attribution),
         "minZoom": 4,
         "maxZoom": 13,
+        # Province names below this zoom, district names from it on; capitals always.
+        "districtLabelZoom": DISTRICT_LABEL_ZOOM,
+        # Selecting a unit fits the map to it, at most this close.
+        "selectMaxZoom": 10,
     }
 
 

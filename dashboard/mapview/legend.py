@@ -6,13 +6,20 @@ legend and the map cannot disagree.
 
 from __future__ import annotations
 
-from dashboard.mapview.style import EVENT_STYLES, STATUS_STYLES
+from dashboard.mapview.style import EVENT_STYLES, INHERITED_OPACITY, STATUS_STYLES
 
 UNCERTAIN = {
     "label": "Striped: low confidence, claim or inferred date",
     "description": "Low confidence, a disputed claim, or an inferred date",
     "colour": STATUS_STYLES["taliban"].colour,
     "pattern": "low",
+}
+INHERITED = {
+    "label": "Faded: district with no record of its own (shows its province)",
+    "description": "No source gives this district's status on the date; it follows its province",
+    "colour": STATUS_STYLES["government"].colour,
+    "pattern": "faded",
+    "opacity": INHERITED_OPACITY,
 }
 SCHEMATIC = {
     "label": "District (schematic shape)",
@@ -23,14 +30,15 @@ SCHEMATIC = {
 
 
 def legend_spec(schematic: bool = False) -> dict:
-    """The legend's rows: every status, how uncertainty is drawn, schematic shapes (only when
+    """The legend's rows: every status, how uncertainty is drawn, inherited district statuses,
+    schematic shapes (only when
     ``schematic`` shapes are on the map), and the event marker types.
 
     Returns
     -------
     dict
         ``title``; ``rows``: ``label``, ``description``, ``colour`` and ``pattern`` (``solid``,
-        ``hatch``, ``cross``, ``low`` or ``outline``); ``events``: ``name``, ``colour``,
+        ``hatch``, ``cross``, ``low``, ``faded`` or ``outline``); ``events``: ``name``, ``colour``,
         ``letter`` in marker-type order.
     """
     rows = [
@@ -38,6 +46,7 @@ def legend_spec(schematic: bool = False) -> dict:
         for s in STATUS_STYLES.values()
     ]
     rows.append(UNCERTAIN)
+    rows.append(INHERITED)
     if schematic:
         rows.append(SCHEMATIC)
     events = [

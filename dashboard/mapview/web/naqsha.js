@@ -49,6 +49,10 @@
       return svg;
     }
     var fill = row.colour;
+    if (row.pattern === "faded") {
+      svg.appendChild(svgEl("rect", { width: 18, height: 12, fill: fill, "fill-opacity": row.opacity }));
+      return svg;
+    }
     if (row.pattern !== "solid") {
       var defs = svgEl("defs", {});
       defs.appendChild(pattern(id, row.colour, row.pattern === "low" ? 5 : 3, row.pattern === "cross"));
@@ -115,23 +119,28 @@
     var code = props.unit;
     var level = props.level;
     var st = styleOf(props);
+    var selected = N.shown && N.shown.selected === code;
+    var highlighted = N.shown && N.shown.highlight.indexOf(code) >= 0;
+    var edge = selected ? { color: "#000000", weight: 4 } : highlighted ? { color: "#F0E442", weight: 4 } : null;
+    if (props.outline) {
+      // Its districts are drawn filled beneath; the province is a thicker outline above them.
+      return Object.assign({ stroke: true, fill: false, color: "#222222", weight: 2, opacity: 0.9 }, edge || {});
+    }
     if (!st) return level === "province" ? { fillColor: "#BBBBBB", fillOpacity: 0.7, color: "#ffffff", weight: 1 } : HIDDEN;
-    if (level === "district" && N.shown.districts.indexOf(code) < 0) return HIDDEN;
-    var selected = N.shown.selected === code;
-    var highlighted = N.shown.highlight.indexOf(code) >= 0;
-    return {
+    return Object.assign({
       stroke: true,
       fill: true,
       fillColor: st[1],
-      fillOpacity: 0.75,
-      color: selected ? "#000000" : highlighted ? "#F0E442" : level === "district" ? "#333333" : "#ffffff",
-      weight: selected ? 4 : highlighted ? 4 : level === "district" ? 1.5 : 1,
-      dashArray: level === "district" ? "4 3" : null,
-    };
+      fillOpacity: st[5],
+      color: level === "district" ? "#ffffff" : "#ffffff",
+      weight: level === "district" ? 0.6 : 1,
+      dashArray: props.schematic ? "4 3" : null,
+    }, edge || {});
   }
 
   function restyle() {
     if (!N.layers || !N.shown) return;
+    var selection = null;
     N.layers.forEach(function (layer) {
       var p = layer.feature.properties;
       var style = styleFor(p);
@@ -140,15 +149,61 @@
       if (layer.naqshaStyle !== signature) {
         layer.naqshaStyle = signature;
         layer.setStyle(style);
-        // A hidden district must not catch the pointer meant for its province.
+        // A hidden district, or a province drawn as an outline, must not catch the pointer
+        // meant for what lies beneath.
         layer.getElement().style.pointerEvents = style === HIDDEN ? "none" : "";
       }
-      if (N.shown.selected === p.unit) layer.bringToFront();
+      if (N.shown.selected === p.unit) selection = layer;
       if (layer.isTooltipOpen()) layer.setTooltipContent(tooltip(layer));
     });
-    // Drawn districts stay above their (possibly selected) province.
-    N.layers.forEach(function (layer) {
-      if (N.shown.districts.indexOf(layer.feature.properties.unit) >= 0) layer.bringToFront();
+    // Province outlines above the districts, and the selection above all.
+    N.provinceLayer.bringToFront();
+    if (selection) selection.bringToFront();
+    zoomToSelection(selection);
+  }
+
+  function zoomToSelection(layer) {
+    // Fit the map to a newly selected unit (a click, the picker or ?unit= in a shared link),
+    // once per selection, so that panning afterwards is left alone.
+    var code = N.shown.selected || "";
+    if (code === N.zoomedTo) return;
+    N.zoomedTo = code;
+    if (!layer) return;
+    var fit = function () { N.map.fitBounds(layer.getBounds(), { maxZoom: N.opts.selectMaxZoom, padding: [12, 12], animate: false }); };
+    // A view set during Leaflet's zoom animation (the first framing) would be undone as it ends.
+    if (N.map._animatingZoom) N.map.once("zoomend", fit);
+    else fit();
+  }
+
+  function labelLayer(features, level) {
+    var group = L.layerGroup();
+    features.forEach(function (f) {
+      var p = f.properties;
+      if (p.level !== level) return;
+      group.addLayer(L.tooltip({ permanent: true, direction: "center", interactive: false, className: "naqsha-label naqsha-label-" + level })
+        .setLatLng(p.label).setContent(el("span", p.name_en)));
+    });
+    return group;
+  }
+
+  function capitalLayer(features) {
+    var group = L.layerGroup();
+    features.forEach(function (f) {
+      var c = f.properties.capital;
+      if (!c) return;
+      var dot = L.circleMarker([c[0], c[1]], { radius: 3, color: "#000000", weight: 1, fillColor: "#ffffff", fillOpacity: 1, interactive: false });
+      dot.bindTooltip(el("span", c[2]), { permanent: true, direction: "right", offset: [4, 0], className: "naqsha-label naqsha-label-capital" });
+      group.addLayer(dot);
+    });
+    return group;
+  }
+
+  function showLabels() {
+    // Python decides the zoom from which district names replace province names.
+    var districtsShown = N.map.getZoom() >= N.opts.districtLabelZoom;
+    [[N.labels.province, !districtsShown], [N.labels.district, districtsShown]].forEach(function (pair) {
+      if (pair[1] && !N.map.hasLayer(pair[0])) N.map.addLayer(pair[0]);
+      if (!pair[1] && N.map.hasLayer(pair[0])) N.map.removeLayer(pair[0]);
     });
   }
 
@@ -309,14 +364,8 @@
       for (var j = 1; j < pairs.length && pairs[j][0] <= day; j++) k = pairs[j][1];
       return k;
     });
-    var districts = [];
-    t.parents.forEach(function (parent, i) {
-      if (parent >= 0 && t.styles[u[parent]][0] === t.partial && N.codes[i]) districts.push(N.codes[i]);
-    });
     var selected = N.state.selected;
-    var at = N.codes.indexOf(selected);
-    if (at >= 0 && t.parents[at] >= 0 && districts.indexOf(selected) < 0) districts.push(selected);
-    return { date: day, styles: t.styles, u: u, districts: districts, selected: selected, highlight: N.state.highlight, events: N.state.events };
+    return { date: day, styles: t.styles, u: u, selected: selected, highlight: N.state.highlight, events: N.state.events };
   }
 
   function followSlider(selector) {
@@ -393,6 +442,11 @@
       };
       var provinces = make("province");
       var districts = make("district");
+      N.provinceLayer = provinces;
+      N.labels = { province: labelLayer(gj.features, "province"), district: labelLayer(gj.features, "district") };
+      capitalLayer(gj.features).addTo(map);
+      map.on("zoomend", showLabels);
+      showLabels();
       addPatterns(renderer._container, opts.styles);
       N.layers = [];
       N.codes = [];
