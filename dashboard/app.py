@@ -33,7 +33,7 @@ from dashboard.detail import (
     summary_counts,
 )
 from dashboard.export import citation, events_csv_text, standalone_html, state_csv, state_geojson
-from dashboard.mapview.basemap import base_map
+from dashboard.mapview.basemap import base_map, parse_view
 from dashboard.mapview.eventfiles import EventFiles
 from dashboard.mapview.payload import (
     EVENT_TYPES,
@@ -126,6 +126,7 @@ def init_state(first: date, last: date, units: dict) -> None:
     st.session_state.address_date = min(max(chosen, first), last)
     unit = params.get("unit", "")
     st.session_state.selected = unit if unit in units else ""
+    st.session_state.address_view = parse_view(params.get("view", ""))
 
 
 def jump(target: date) -> None:
@@ -603,7 +604,14 @@ def draw_map(
                 st.session_state.selected = found
 
     st_folium(
-        base_map({**resources["options"], "follow": DATE_SLIDER}, tiles=tiles),
+        base_map(
+            {
+                **resources["options"],
+                "follow": DATE_SLIDER,
+                "view": st.session_state.get("address_view"),
+            },
+            tiles=tiles,
+        ),
         feature_group_to_add=state_feature_group(payload),
         returned_objects=["last_clicked"],
         key="map",

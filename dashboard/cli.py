@@ -20,6 +20,7 @@ from dashboard.data.acled import (
     write_events_csv,
 )
 from dashboard.data.boundaries import read_official_boundaries, replace_geometry
+from dashboard.data.tiling import tiling_problems
 from dashboard.export import (
     STATUS_COLUMNS,
     standalone_html,
@@ -168,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.directory)
+    tiling = tiling_problems(dataset.units, dataset.geometry)
+    if tiling:
+        raise DataError(tiling)
     print(
         f"{args.directory}: OK: {len(dataset.units)} units, {len(dataset.control)} control records, {len(dataset.events)} events."
     )

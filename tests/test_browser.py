@@ -183,6 +183,17 @@ def test_a_shared_link_to_panjshir_zooms_to_it(server, page):
     assert_clean(page)
 
 
+def test_a_link_can_carry_the_view_and_the_map_keeps_it_in_the_address(server, page):
+    page.goto(f"{server}/?date=2021-09-04&unit=AF08&view=35.5,69.4,10")
+    wait_for_date(page, "2021-09-04")
+    frame = map_document(page)
+    frame.wait_for_function("() => Naqsha.layers && window.map.getZoom() === 10", timeout=20_000)
+    centre = frame.evaluate("() => [window.map.getCenter().lat, window.map.getCenter().lng]")
+    assert abs(centre[0] - 35.5) < 0.01 and abs(centre[1] - 69.4) < 0.01
+    frame.evaluate("() => window.map.setView([35.0, 69.0], 8, {animate: false})")
+    wait_until(page, lambda: "view=35.0000%2C69.0000%2C8" in address(page), 10)
+
+
 def test_scrubbing_to_15_august_turns_kabul_taliban(server, page):
     page.goto(f"{server}/?date=2021-08-14")
     wait_for_date(page, "2021-08-14")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -11,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+import shapely
+import shapely.affinity
 from conftest import SHARED_BOUNDARIES, TINY, replace_in
 
 from dashboard.cli import build_parser
@@ -37,6 +40,23 @@ def test_validate_passes_on_the_shipped_data():
     result = run("validate")
     assert result.returncode == 0, result.stderr
     assert "OK" in result.stdout
+
+
+def test_validate_checks_that_districts_tile_their_provinces(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "geodata", data)
+    collection = json.loads((data / "boundaries.geojson").read_text(encoding="utf-8"))
+    kabul_city = next(f for f in collection["features"] if f["properties"]["unit"] == "AF0101")
+    moved = shapely.affinity.translate(shapely.geometry.shape(kabul_city["geometry"]), 0.05)
+    kabul_city["geometry"] = shapely.geometry.mapping(moved)
+    (data / "boundaries.geojson").write_text(json.dumps(collection), encoding="utf-8")
+    result = run("validate", str(data))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert re.search(
+        r"boundaries.geojson, row \d+, field 'geometry': districts AF0101 and AF01\d\d overlap",
+        result.stderr,
+    )
+    assert "of province AF01 lies in none of its districts" in result.stderr
 
 
 def test_validate_prints_every_problem_and_fails(tiny_dir):

@@ -241,3 +241,58 @@ def test_problem_text_reads_as_one_line(tiny_dir):
     assert str(caught.value.problems[0]).startswith(
         "control.csv, row 3, field 'unit': unknown unit 'AF99'. Fix: "
     )
+
+
+@pytest.mark.parametrize(
+    "feature, field, words",
+    [
+        ("not a feature", "properties", "not a JSON object"),
+        (
+            {"type": "Feature", "properties": [1], "geometry": None},
+            "properties",
+            "not a JSON object",
+        ),
+        (
+            {
+                "type": "Feature",
+                "properties": {"unit": "AF0201"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[500, 1], [501, 1], [501, 2], [500, 1]]],
+                },
+            },
+            "geometry",
+            "outside longitude -180..180",
+        ),
+        (
+            {
+                "type": "Feature",
+                "properties": {"unit": "AF0201"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[1e308, 1], [1e308, 2], [0, 2], [1e308, 1]]],
+                },
+            },
+            "geometry",
+            "outside longitude -180..180",
+        ),
+    ],
+)
+def test_hostile_features_are_explained_not_raised(tiny_dir, feature, field, words):
+    path = tiny_dir / "boundaries.geojson"
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    collection["features"][2] = feature
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        load_dataset(tiny_dir)
+    problem = error.value.problems[0]
+    assert (problem.file, problem.row, problem.field) == ("boundaries.geojson", 3, field)
+    assert words in problem.message
+
+
+@pytest.mark.parametrize("code", ["AF 01", "<b>AF</b>", "af01"])
+def test_unit_codes_follow_a_pattern_and_are_unique_ignoring_case(tiny_dir, code):
+    replace_in(tiny_dir / "units.csv", "AF0201,district", f"{code},district")
+    with pytest.raises(DataError) as error:
+        load_dataset(tiny_dir)
+    assert any(p.file == "units.csv" and p.field == "unit" for p in error.value.problems)

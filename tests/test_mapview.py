@@ -20,7 +20,7 @@ from dashboard.mapview.assets import (
     simplified,
     write_static_json,
 )
-from dashboard.mapview.basemap import base_map, layer_options
+from dashboard.mapview.basemap import base_map, layer_options, parse_view
 from dashboard.mapview.eventfiles import CHUNK, EventFiles, position_ranges
 from dashboard.mapview.legend import legend_spec
 from dashboard.mapview.payload import (
@@ -329,3 +329,19 @@ def test_legend_is_data_with_every_status_its_colour_and_pattern():
     assert [e["letter"] for e in legend["events"]] == ["B", "E", "V", "P", "R", "S"]
     # Nothing in it is markup: naqsha.js inserts every string with textContent.
     assert "<" not in json.dumps(legend)
+
+
+@pytest.mark.parametrize(
+    "text, view",
+    [
+        ("35.4,69.6,9", [35.4, 69.6, 9.0]),
+        ("35.4,69.6", None),
+        ("91,69.6,9", None),
+        ("35,181,9", None),
+        ("35,69,30", None),
+        ("nan,69,9", None),
+        ("<b>,1,2", None),
+    ],
+)
+def test_a_shared_view_is_three_numbers_in_range(text, view):
+    assert parse_view(text) == view

@@ -113,7 +113,15 @@ def load_boundaries(path: Path, units: dict[str, Unit]) -> gpd.GeoDataFrame:
         ) from exc
     records = []
     for number, feature in enumerate(features, start=1):
-        props = feature.get("properties") or {}
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(props, dict):
+            check.add(
+                number,
+                "properties",
+                "the feature or its properties is not a JSON object",
+                'give each feature as {"type": "Feature", "properties": {"unit": ...}, ...}',
+            )
+            continue
         code = str(props.get("unit", ""))
         if code not in units:
             check.add(
@@ -170,6 +178,15 @@ def _read_geometry(check: FieldChecker, number: int, feature: dict):
             "geometry",
             f"a {geometry.geom_type} is not an area",
             "give a Polygon or MultiPolygon geometry",
+        )
+        return None
+    west, south, east, north = geometry.bounds
+    if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+        check.add(
+            number,
+            "geometry",
+            f"coordinates outside longitude -180..180 / latitude -90..90 (bounds {geometry.bounds})",
+            "give WGS84 longitude/latitude in decimal degrees (reproject the file to EPSG:4326)",
         )
         return None
     if not geometry.is_valid:

@@ -53,6 +53,21 @@ def attribution_text(boundary_set: dict) -> str:
     )
 
 
+def parse_view(text: str, min_zoom: float = 4, max_zoom: float = 13) -> list[float] | None:
+    """``"lat,lon,zoom"`` from a shared link as ``[lat, lon, zoom]``, or ``None`` if it is not
+    three finite numbers within range (latitude ±90, longitude ±180, zoom ``min_zoom``..``max_zoom``)."""
+    parts = text.split(",")
+    if len(parts) != 3:
+        return None
+    try:
+        lat, lon, zoom = (float(p) for p in parts)
+    except ValueError:
+        return None
+    if -90 <= lat <= 90 and -180 <= lon <= 180 and min_zoom <= zoom <= max_zoom:
+        return [round(lat, 5), round(lon, 5), round(zoom, 2)]
+    return None
+
+
 def has_schematic(geometry) -> bool:
     """Whether any shape in ``geometry`` (a frame with a ``schematic`` column) is schematic."""
     return bool(geometry["schematic"].any()) if "schematic" in geometry else False

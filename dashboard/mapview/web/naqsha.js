@@ -168,11 +168,20 @@
     var code = N.shown.selected || "";
     if (code === N.zoomedTo) return;
     N.zoomedTo = code;
-    if (!layer) return;
-    var fit = function () { N.map.fitBounds(layer.getBounds(), { maxZoom: N.opts.selectMaxZoom, padding: [12, 12], animate: false }); };
+    var view = N.sharedView;
+    N.sharedView = null;
+    if (view) {
+      // A link that carries its view (&view=lat,lon,zoom) shows exactly that view.
+      settled(function () { N.map.setView([view[0], view[1]], view[2], { animate: false }); });
+    } else if (layer) {
+      settled(function () { N.map.fitBounds(layer.getBounds(), { maxZoom: N.opts.selectMaxZoom, padding: [12, 12], animate: false }); });
+    }
+  }
+
+  function settled(move) {
     // A view set during Leaflet's zoom animation (the first framing) would be undone as it ends.
-    if (N.map._animatingZoom) N.map.once("zoomend", fit);
-    else fit();
+    if (N.map._animatingZoom) N.map.once("zoomend", move);
+    else move();
   }
 
   function labelLayer(features, level) {
@@ -320,6 +329,10 @@
       var loc = window.parent.location;
       var params = new URLSearchParams(loc.search);
       params.set("date", N.state.date);
+      if (N.map && N.layers) {
+        var c = N.map.getCenter();
+        params.set("view", [c.lat.toFixed(4), c.lng.toFixed(4), N.map.getZoom()].join(","));
+      }
       if (N.state.selected) params.set("unit", N.state.selected);
       else params.delete("unit");
       var address = loc.pathname + "?" + params.toString() + loc.hash;
@@ -398,6 +411,8 @@
 
   N.init = function (map, opts) {
     N.state = null;
+    N.sharedView = opts.view || null;
+    map.on("moveend", shareInAddress);
     N.shown = null;
     N.track = null;
     if (opts.trackUrl) getJson(opts.trackUrl).then(function (track) { N.track = track; });
