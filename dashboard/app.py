@@ -14,13 +14,20 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit_folium import st_folium
 
-from dashboard.charts import control_chart, status_area, status_counts
+from dashboard.charts import (
+    control_chart,
+    districts_chart,
+    published_points,
+    status_area,
+    status_counts,
+)
 from dashboard.data import SHIPPED_DATA, DataError, Dataset, load_dataset
 from dashboard.data.acled import merge_events, read_acled, suggested_changes, suggestions_csv
 from dashboard.data.boundaries import read_official_boundaries, replace_geometry
 from dashboard.data.uploads import fresh_work_directory, remove_directory, save_upload
 from dashboard.detail import (
     changes_table,
+    district_shares,
     districts_table,
     events_table,
     heading_html,
@@ -245,20 +252,24 @@ def pick_date() -> None:
 def over_time_panel(
     dataset: Dataset, timeline: Timeline, day: date, first: date, last: date
 ) -> None:
-    """Provinces (or area) in each status per day; clicking the chart moves the date."""
-    measure = st.radio("Measure", ["Provinces", "Area (km²)"], horizontal=True, key="chart_measure")
-    if measure == "Provinces":
-        frame, column = status_counts(timeline, dataset.units, first, last), "provinces"
+    """Districts, provinces or area in each status per day; clicking the chart moves the date."""
+    measures = ["Districts", "Provinces", "Area (km²)"]
+    measure = st.radio("Measure", measures, horizontal=True, key="chart_measure")
+    title = f"{measure} by status, {first:%d %b} – {last:%d %b %Y}"
+    if measure == "Districts":
+        frame = status_counts(timeline, dataset.units, first, last, "district")
+        points = published_points(dataset.published_counts, first, last)
+        chart = districts_chart(frame, points, day, title)
+    elif measure == "Provinces":
+        frame = status_counts(timeline, dataset.units, first, last)
+        chart = control_chart(frame, "provinces", day, title)
     else:
-        frame, column = status_area(dataset, timeline, first, last), "area_km2"
-    chart = control_chart(
-        frame, column, day, f"{measure} by status, {first:%d %b} – {last:%d %b %Y}"
-    )
+        chart = control_chart(status_area(dataset, timeline, first, last), "area_km2", day, title)
     st.altair_chart(
         chart, on_select=pick_date, selection_mode="picked", key="chart", use_container_width=True
     )
     st.caption(
-        "Click the chart to move the map to that date. No sourced population figure per province is shipped, so there is no population view."
+        "Click the chart to move the map to that date. Districts: lines are this data's counts (a district with no record of its own counts in its province's status); points are totals published at the time (circles independent assessments, squares official statements, triangles claims), each linking to its source. Published totals use other district lists (370–421 districts). No sourced population figure per province is shipped, so there is no population view."
     )
 
 
@@ -566,10 +577,19 @@ def date_controls(timeline: Timeline, dataset: Dataset, first: date, last: date)
 
 
 def summary(timeline: Timeline, day: date) -> None:
-    counts = summary_counts(timeline.state_on(day))
+    states = timeline.state_on(day)
+    counts = summary_counts(states)
     shown = [(s, n) for s, n in counts.items() if n]
     for column, (status, count) in zip(st.columns(max(len(shown), 1)), shown, strict=False):
         column.metric(f"Provinces: {STATUS_STYLES[status].label}", count)
+    districts = summary_counts(states, "district")
+    if any(districts.values()):
+        inherited = sum(s.inherited for s in states.values() if s.unit.level == "district")
+        st.caption(
+            "Districts: "
+            + " · ".join(f"{STATUS_STYLES[s].label} {n}" for s, n in districts.items() if n)
+            + f" ({inherited} of them follow their province: no record of their own)"
+        )
 
 
 def draw_map(
@@ -678,6 +698,7 @@ def detail_panel(dataset: Dataset, timeline: Timeline, day: date) -> None:
         )
     if state.districts:
         st.subheader("Districts")
+        st.caption(district_shares(timeline, code, day))
         st.dataframe(
             districts_table(timeline, code, day), column_config={"source": LINK}, hide_index=True
         )

@@ -16,6 +16,7 @@ import altair as alt
 import pandas as pd
 
 from dashboard.data.dataset import Dataset
+from dashboard.data.tables import is_web_url
 from dashboard.mapview.style import STATUS_STYLES
 from dashboard.timeline import Timeline
 
@@ -24,9 +25,9 @@ EQUAL_AREA_CRS = "+proj=aea +lat_1=30 +lat_2=37 +lat_0=33.5 +lon_0=67.5 +datum=W
 SELECTION = "picked"
 
 
-def province_codes(timeline: Timeline, units: Iterable[str]) -> list[str]:
-    """The province P-codes among ``units`` (codes, or a mapping keyed by code), in order."""
-    return [code for code in units if timeline.units[code].level == "province"]
+def province_codes(timeline: Timeline, units: Iterable[str], level: str = "province") -> list[str]:
+    """The P-codes of ``level`` among ``units`` (codes, or a mapping keyed by code), in order."""
+    return [code for code in units if timeline.units[code].level == level]
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -51,25 +52,36 @@ def _status_table(
     return pd.DataFrame(rows, columns=["date", "status", column])
 
 
-def status_counts(timeline: Timeline, units: Iterable[str], start: date, end: date) -> pd.DataFrame:
-    """How many provinces are in each status on each day from ``start`` to ``end`` inclusive.
+def status_counts(
+    timeline: Timeline,
+    units: Iterable[str],
+    start: date,
+    end: date,
+    level: str = "province",
+) -> pd.DataFrame:
+    """How many provinces (or districts) are in each status on each day from ``start`` to ``end``.
 
     Parameters
     ----------
     timeline : Timeline
     units : iterable of str or dict of str to Unit
-        The units to count (e.g. ``dataset.units``); only provinces are counted.
+        The units to count (e.g. ``dataset.units``); only those of ``level`` are counted.
     start, end : datetime.date
+        Both inclusive.
+    level : str
+        ``"province"`` or ``"district"`` (a district with no record of its own counts in the
+        status it shows, its province's).
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``date`` (ISO string), ``status`` and ``provinces`` (int); one row per date and
-        status in ``STATUS_STYLES`` order, zeros included.
+        Columns ``date`` (ISO string), ``status`` and ``provinces`` or ``districts`` (int); one
+        row per date and status in ``STATUS_STYLES`` order, zeros included.
     """
-    weights = dict.fromkeys(province_codes(timeline, units), 1.0)
-    frame = _status_table(timeline, weights, start, end, "provinces")
-    frame["provinces"] = frame["provinces"].astype(int)
+    column = f"{level}s"
+    weights = dict.fromkeys(province_codes(timeline, units, level), 1.0)
+    frame = _status_table(timeline, weights, start, end, column)
+    frame[column] = frame[column].astype(int)
     return frame
 
 
@@ -148,6 +160,103 @@ def control_chart(frame: pd.DataFrame, value_column: str, day: date, title: str)
         .encode(x=x)
     )
     return alt.layer(area, points, rule).properties(title=title, height=220)
+
+
+PUBLISHED_SHAPES = {"independent": "circle", "official": "square", "claim": "triangle-up"}
+
+
+def published_points(published: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """The published district totals within the period, one row per (figure, status).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``date`` (ISO string), ``status``, ``districts``, ``kind``, ``publisher``,
+        ``source_url`` and ``label`` (what the figure counts, for the tooltip).
+    """
+    rows = []
+    for rec in published.itertuples(index=False):
+        if not start <= rec.date <= end:
+            continue
+        for status in ("taliban", "contested", "government"):
+            value = getattr(rec, status)
+            if not pd.isna(value):
+                label = f"{rec.publisher} ({rec.kind}): {STATUS_STYLES[status].label} {int(value)}"
+                if rec.total is not pd.NA and not pd.isna(rec.total):
+                    label += f" of {int(rec.total)}"
+                rows.append(
+                    (rec.date.isoformat(), status, int(value), rec.kind, rec.publisher,
+                     rec.source_url if is_web_url(rec.source_url) else "", label)
+                )  # fmt: skip
+    columns = ["date", "status", "districts", "kind", "publisher", "source_url", "label"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def districts_chart(frame: pd.DataFrame, points: pd.DataFrame, day: date, title: str) -> alt.Chart:
+    """Districts by status as lines, with the published totals as points on the same axes.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        From :func:`status_counts` with ``level="district"``.
+    points : pandas.DataFrame
+        From :func:`published_points`. Independent assessments are circles, official statements
+        squares, and claims triangles; each point's tooltip names its publisher and what it
+        counts, and clicking it opens its source (``href``).
+    day : datetime.date
+        The date on the map, drawn as a vertical rule.
+    title : str
+    """
+    statuses = list(STATUS_STYLES)
+    colour = alt.Color(
+        "status:N",
+        title="Status",
+        scale=alt.Scale(domain=statuses, range=[s.colour for s in STATUS_STYLES.values()]),
+        legend=alt.Legend(labelExpr=_label_expression()),
+        sort=statuses,
+    )
+    x = alt.X("t:T", title="Date", scale=alt.Scale(type="utc"), axis=alt.Axis(format="%d %b"))
+    y = alt.Y("districts:Q", title="Districts")
+    lines = (
+        alt.Chart(frame[frame["districts"] > 0])
+        .transform_calculate(t="toDate(datum.date)")
+        .mark_line(interpolate="step-after")
+        .encode(x=x, y=y, color=colour, tooltip=[alt.Tooltip("date:N"), "status:N", "districts:Q"])
+    )
+    picked = alt.selection_point(name=SELECTION, fields=["date"], on="click", nearest=True)
+    anchors = (
+        alt.Chart(frame[frame["status"] == statuses[0]])
+        .transform_calculate(t="toDate(datum.date)")
+        .mark_point(opacity=0, size=1)
+        .encode(x=x, tooltip=[alt.Tooltip("date:N", title="Pick date")])
+        .add_params(picked)
+    )
+    published = (
+        alt.Chart(points)
+        .transform_calculate(t="toDate(datum.date)")
+        .mark_point(size=90, filled=True, stroke="#000000", strokeWidth=1)
+        .encode(
+            x=x,
+            y=y,
+            color=colour,
+            shape=alt.Shape(
+                "kind:N",
+                title="Published",
+                scale=alt.Scale(
+                    domain=list(PUBLISHED_SHAPES), range=list(PUBLISHED_SHAPES.values())
+                ),
+            ),
+            href="source_url:N",
+            tooltip=[alt.Tooltip("date:N"), alt.Tooltip("label:N", title="Figure"), "source_url:N"],
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"date": [day.isoformat()]}))
+        .transform_calculate(t="toDate(datum.date)")
+        .mark_rule(color="#000000", strokeWidth=2)
+        .encode(x=x)
+    )
+    return alt.layer(lines, anchors, published, rule).properties(title=title, height=260)
 
 
 def _label_expression() -> str:

@@ -162,13 +162,33 @@ def events_table(events: pd.DataFrame, code: str, day: date, days: int = NEAR_DA
     )
 
 
-def summary_counts(states: dict[str, UnitState]) -> dict[str, int]:
-    """How many provinces are in each status."""
+def summary_counts(states: dict[str, UnitState], level: str = "province") -> dict[str, int]:
+    """How many units of ``level`` (``"province"`` or ``"district"``) are in each status."""
     counts = dict.fromkeys(STATUS_STYLES, 0)
     for state in states.values():
-        if state.unit.level == "province":
+        if state.unit.level == level:
             counts[state.status] += 1
     return counts
+
+
+def district_shares(timeline: Timeline, code: str, day: date) -> str:
+    """A province's districts by status on ``day`` as one plain-text line, e.g.
+    ``"Taliban 12 of 28 (43 %) · Government 16 (57 %); 9 follow the province (no record)"``."""
+    children = [timeline.state(child, day) for child in timeline.state(code, day).districts]
+    if not children:
+        return ""
+    counts = summary_counts({s.unit.unit: s for s in children}, "district")
+    total = len(children)
+    parts = [
+        f"{STATUS_STYLES[status].label} {n}"
+        + (f" of {total}" if not i else "")
+        + f" ({n / total:.0%})"
+        for i, (status, n) in enumerate(sorted(counts.items(), key=lambda kv: -kv[1]))
+        if n
+    ]
+    inherited = sum(s.inherited for s in children)
+    tail = f"; {inherited} follow the province (no record of their own)" if inherited else ""
+    return " · ".join(parts) + tail
 
 
 def changes_table(timeline: Timeline, start: date, end: date) -> pd.DataFrame:

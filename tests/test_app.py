@@ -150,6 +150,13 @@ def test_export_and_citation_of_the_view():
 def test_over_time_chart_is_drawn():
     app = start()
     app.radio(key="panel").set_value("Over time").run()
-    assert app.radio(key="chart_measure").value == "Provinces"
-    app.radio(key="chart_measure").set_value("Area (km²)").run()
+    assert app.radio(key="chart_measure").value == "Districts"
+    specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
+    assert [s["title"] for s in specs] == ["Districts by status, 01 May – 30 Sep 2021"]
+    marks = [layer["mark"]["type"] for layer in specs[0]["layer"]]
+    assert marks == ["line", "point", "point", "rule"]  # counts, date picker, published, date
+    for measure in ("Provinces", "Area (km²)"):
+        app.radio(key="chart_measure").set_value(measure).run()
+        specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
+        assert specs[0]["title"] == f"{measure} by status, 01 May – 30 Sep 2021"
     assert not app.exception

@@ -11,9 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -29,6 +27,7 @@ from dashboard.data.events import (
     assign_units,
     check_in_country,
 )
+from dashboard.data.names import district_named, name_index, name_key
 from dashboard.data.problems import DataError, Problem
 from dashboard.data.records import Unit
 from dashboard.data.tables import DEFAULT_MAX_BYTES, FieldChecker, read_csv
@@ -278,30 +277,8 @@ def _check_fatalities(check: FieldChecker, row: int, rec: dict[str, str]) -> Non
 # -- tying events to units by name -----------------------------------------------------------
 
 
-def name_key(name: str) -> str:
-    """A spelling-tolerant key: case, accents, spaces, hyphens and ``-e-``/``-i-`` ignored.
-
-    ``Sar-e-Pol``, ``Sar-e Pol``, ``sar i pol`` and ``Sarpol`` all give ``sarpol``.
-    """
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
-    text = re.sub(r"(?<=[a-z])[\s\-_']+[ei][\s\-_']+(?=[a-z])", "", text)
-    return re.sub(r"[^a-z0-9]", "", text)
-
-
-def _name_index(units: dict[str, Unit]) -> dict[tuple[str, str], str]:
-    """``(parent or '', key) -> P-code``, each unit under its full name, without parentheses,
-    and under its aliases."""
-    index: dict[tuple[str, str], str] = {}
-    for unit in units.values():
-        parent = (unit.parent or "") if unit.level == "district" else ""
-        for variant in (unit.name_en, re.sub(r"\(.*?\)", "", unit.name_en), *unit.aliases):
-            if name_key(variant):
-                index.setdefault((parent, name_key(variant)), unit.unit)
-    return index
-
-
 def _match_units(frame: pd.DataFrame, units: dict[str, Unit]) -> tuple[pd.DataFrame, MatchReport]:
-    index = _name_index(units)
+    index = name_index(units)
     report = MatchReport()
     provinces, districts = [], []
     for rec in frame.to_dict("records"):
@@ -339,8 +316,7 @@ def _match_one(
 def _district_by_name(
     rec: dict, province: str, units: dict[str, Unit], index: dict[tuple[str, str], str]
 ) -> str:
-    code = index.get((province, name_key(rec["admin2"])), "") if rec["admin2"] else ""
-    return code if code and units[code].level == "district" else ""
+    return district_named(index, units, province, rec["admin2"])
 
 
 # -- control suggestions ---------------------------------------------------------------------

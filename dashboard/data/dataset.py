@@ -13,6 +13,7 @@ import pandas as pd
 from dashboard.data.control import load_control
 from dashboard.data.events import empty_events, load_events
 from dashboard.data.problems import DataError, Problem
+from dashboard.data.published import empty_published_counts, load_published_counts
 from dashboard.data.records import ControlRecord, KeyDate, Unit
 from dashboard.data.tables import FieldChecker, read_csv
 from dashboard.data.units import load_boundaries, load_units
@@ -38,6 +39,11 @@ class Dataset:
         Neighbouring countries, drawn as a plain background when no tiles load.
     meta : dict
         ``datapackage.json``: title, version, sources and licences.
+    key_dates : tuple of KeyDate
+        Dates offered as shortcuts.
+    published_counts : pandas.DataFrame
+        District totals published by others (``published_counts.csv``, see
+        ``dashboard.data.published``); empty when the file is absent.
     """
 
     directory: Path
@@ -48,6 +54,7 @@ class Dataset:
     context: gpd.GeoDataFrame | None = None
     meta: dict = field(default_factory=dict)
     key_dates: tuple[KeyDate, ...] = ()
+    published_counts: pd.DataFrame = field(default_factory=empty_published_counts)
 
     def provinces(self) -> list[Unit]:
         return [u for u in self.units.values() if u.level == "province"]
@@ -114,6 +121,10 @@ def load_dataset(directory: Path | str = SHIPPED_DATA) -> Dataset:
     key_dates: tuple[KeyDate, ...] = ()
     if (directory / "key_dates.csv").exists():
         key_dates = _collect(problems, load_key_dates, directory / "key_dates.csv") or ()
+    published = empty_published_counts()
+    if (directory / "published_counts.csv").exists():
+        found = _collect(problems, load_published_counts, directory / "published_counts.csv")
+        published = published if found is None else found
     if problems:
         raise DataError(problems)
     return Dataset(
@@ -125,6 +136,7 @@ def load_dataset(directory: Path | str = SHIPPED_DATA) -> Dataset:
         _context(directory),
         _meta(directory),
         key_dates,
+        published,
     )
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from dashboard.data.names import district_named, name_index, name_key
 from dashboard.data.records import CONFIDENCES, Unit
 from dashboard.data.spatial import near_xy
 from dashboard.data.tables import FieldChecker, Table, read_csv
@@ -239,7 +240,9 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 def assign_units(
     frame: pd.DataFrame, units: dict[str, Unit], geometry: gpd.GeoDataFrame
 ) -> pd.DataFrame:
-    """Add ``province`` and ``district``: the P-codes of the polygons holding each point ('' if none)."""
+    """Add ``province`` and ``district``: the P-codes of the polygons holding each point, or, for
+    an event with no point (or none inside a unit), of the units its ``admin1``/``admin2`` name
+    (names and aliases, spelling-tolerant); '' if neither says."""
     points = gpd.GeoDataFrame(
         index=frame.index,
         geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]),
@@ -251,4 +254,14 @@ def assign_units(
         joined = gpd.sjoin(points, polygons, how="left", predicate="within")
         joined = joined[~joined.index.duplicated(keep="first")]
         frame[level] = joined["unit"].reindex(frame.index).fillna("").to_numpy()
+    index = name_index(units)
+    named = frame["province"] == ""
+    frame.loc[named, "province"] = [
+        index.get(("", name_key(a)), "") for a in frame.loc[named, "admin1"]
+    ]
+    unnamed = (frame["district"] == "") & (frame["province"] != "")
+    frame.loc[unnamed, "district"] = [
+        district_named(index, units, p, a)
+        for p, a in zip(frame.loc[unnamed, "province"], frame.loc[unnamed, "admin2"], strict=True)
+    ]
     return frame

@@ -279,7 +279,8 @@ class FieldChecker:
                 self.add(row, name, "the number is empty", f"fill in '{name}'")
             return None
         try:
-            number = float(value)
+            # ASCII only: float() also reads "١٢" and fullwidth digits, which pandas does not.
+            number = float(value) if value.isascii() else math.nan
         except ValueError:
             number = math.nan
         if not low <= number <= high:
