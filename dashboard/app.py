@@ -39,7 +39,14 @@ from dashboard.detail import (
     status_html,
     summary_counts,
 )
-from dashboard.export import citation, events_csv_text, standalone_html, state_csv, state_geojson
+from dashboard.export import (
+    changes_csv,
+    citation,
+    events_csv_text,
+    standalone_html,
+    state_csv,
+    state_geojson,
+)
 from dashboard.mapview.basemap import base_map, parse_view
 from dashboard.mapview.eventfiles import EventFiles
 from dashboard.mapview.payload import (
@@ -339,7 +346,7 @@ def changes_panel(timeline: Timeline, day: date, first: date, last: date) -> tup
     st.dataframe(table, column_config={"source": LINK}, hide_index=True)
     st.download_button(
         "Download as CSV",
-        table.to_csv(index=False),
+        changes_csv(timeline, *picked),
         file_name=f"naqsha-changes-{picked[0]}-{picked[1]}.csv",
         mime="text/csv",
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import shutil
 import sys
@@ -22,28 +21,20 @@ from dashboard.data.acled import (
 from dashboard.data.boundaries import read_official_boundaries, replace_geometry
 from dashboard.data.tiling import tiling_problems
 from dashboard.export import (
+    CHANGE_COLUMNS,
     STATUS_COLUMNS,
+    change_rows,
     standalone_html,
     state_csv,
     state_geojson,
     status_rows,
 )
 from dashboard.mapview.payload import events_payload, unit_centres
+from dashboard.spreadsheet import write_csv
 from dashboard.timeline import Timeline
 from dashboard.timeline.events import EventFilter, events_on
 
 EXPORT_FORMATS = ("geojson", "csv", "html")
-
-CHANGE_COLUMNS = [
-    "date",
-    "unit",
-    "name",
-    "level",
-    "from_status",
-    "to_status",
-    "confidence",
-    "source_url",
-]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -180,27 +171,15 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def run_status(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.data)
-    writer = _csv_writer(STATUS_COLUMNS)
-    writer.writerows(status_rows(dataset, Timeline.from_dataset(dataset), args.date))
+    rows = status_rows(dataset, Timeline.from_dataset(dataset), args.date)
+    write_csv(sys.stdout, STATUS_COLUMNS, rows)
     return 0
 
 
 def run_changes(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.data)
-    writer = _csv_writer(CHANGE_COLUMNS)
-    for change in Timeline.from_dataset(dataset).changes(args.start, args.end):
-        writer.writerow(
-            {
-                "date": change.date,
-                "unit": change.unit.unit,
-                "name": change.unit.name_en,
-                "level": change.unit.level,
-                "from_status": change.from_status,
-                "to_status": change.to_status,
-                "confidence": change.confidence,
-                "source_url": change.record.source_url if change.record else "",
-            }
-        )
+    rows = change_rows(Timeline.from_dataset(dataset), args.start, args.end)
+    write_csv(sys.stdout, CHANGE_COLUMNS, rows)
     return 0
 
 
@@ -304,12 +283,6 @@ def _export_text(dataset: Dataset, timeline: Timeline, args: argparse.Namespace)
     events = events_on(dataset.events, args.date, EventFilter(window="last 7 days"))
     payload = events_payload(events, dataset.units, unit_centres(dataset.units, dataset.geometry))
     return standalone_html(dataset, timeline, args.date, payload, args.unit)
-
-
-def _csv_writer(columns: list[str]) -> csv.DictWriter:
-    writer = csv.DictWriter(sys.stdout, columns, lineterminator="\n")
-    writer.writeheader()
-    return writer
 
 
 COMMANDS = {

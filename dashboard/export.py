@@ -8,9 +8,7 @@ offline from disk.
 from __future__ import annotations
 
 import base64
-import csv
 import html
-import io
 import json
 import re
 from datetime import date
@@ -22,7 +20,7 @@ import pandas as pd
 import shapely
 import xstatic.pkg.leaflet as xleaflet
 
-from dashboard.data.acled import events_csv
+from dashboard.data.acled import events_csv_frame
 from dashboard.data.dataset import Dataset
 from dashboard.mapview.assets import (
     CSS_FILES,
@@ -39,6 +37,7 @@ from dashboard.mapview.basemap import (
 )
 from dashboard.mapview.payload import state_payload
 from dashboard.mapview.style import fill_for
+from dashboard.spreadsheet import csv_text
 from dashboard.timeline import Timeline, UnitState
 
 STATUS_COLUMNS = ["unit", "name", "level", "parent", "status", "since", "confidence", "source_url"]
@@ -136,17 +135,43 @@ def status_rows(dataset: Dataset, timeline: Timeline, day: date) -> list[dict]:
 
 
 def state_csv(dataset: Dataset, timeline: Timeline, day: date) -> str:
-    """:func:`status_rows` as CSV text, exactly as ``python -m dashboard status`` prints it."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, STATUS_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(status_rows(dataset, timeline, day))
-    return buffer.getvalue()
+    """:func:`status_rows` as spreadsheet-safe CSV text, exactly as ``python -m dashboard
+    status`` prints it."""
+    return csv_text(STATUS_COLUMNS, status_rows(dataset, timeline, day))
+
+
+CHANGE_COLUMNS = [
+    "date", "unit", "name", "level", "from_status", "to_status", "confidence", "source_url",
+]  # fmt: skip
+
+
+def change_rows(timeline: Timeline, start: date, end: date) -> list[dict]:
+    """Every status change from ``start`` to ``end`` as rows with :data:`CHANGE_COLUMNS`
+    (statuses as codes: ``taliban``). Shared by ``python -m dashboard changes`` and the app."""
+    return [
+        {
+            "date": c.date.isoformat(),
+            "unit": c.unit.unit,
+            "name": c.unit.name_en,
+            "level": c.unit.level,
+            "from_status": c.from_status,
+            "to_status": c.to_status,
+            "confidence": c.confidence,
+            "source_url": c.record.source_url if c.record else "",
+        }
+        for c in timeline.changes(start, end)
+    ]
+
+
+def changes_csv(timeline: Timeline, start: date, end: date) -> str:
+    """:func:`change_rows` as spreadsheet-safe CSV text."""
+    return csv_text(CHANGE_COLUMNS, change_rows(timeline, start, end))
 
 
 def events_csv_text(events_frame: pd.DataFrame) -> str:
-    """The (filtered) events as CSV text in the ``events.csv`` layout, dates ``YYYY-MM-DD``."""
-    return events_csv(events_frame)
+    """The (filtered) events as spreadsheet-safe CSV text in the ``events.csv`` layout."""
+    frame = events_csv_frame(events_frame)
+    return csv_text(list(frame.columns), frame.to_dict("records"))
 
 
 # -- the standalone HTML map -----------------------------------------------------------------

@@ -8,7 +8,6 @@ here. Only the columns of our event schema (``dashboard.data.events.EVENT_COLUMN
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import tempfile
@@ -25,12 +24,15 @@ from dashboard.data.events import (
     EVENT_TAXONOMY,
     _typed,
     assign_units,
+    check_fatalities,
     check_in_country,
+    extra_columns,
 )
 from dashboard.data.names import district_named, name_index, name_key
 from dashboard.data.problems import DataError, Problem
 from dashboard.data.records import Unit
 from dashboard.data.tables import DEFAULT_MAX_BYTES, FieldChecker, read_csv
+from dashboard.spreadsheet import csv_text
 
 ACLED_REQUIRED = (
     "event_id_cnty",
@@ -203,7 +205,7 @@ def _acled_row(
     check.text(row, rec, "actor1")
     check.choice(row, rec, "time_precision", ("1", "2", "3"), required=False)
     _check_coordinates(check, row, rec)
-    _check_fatalities(check, row, rec)
+    check_fatalities(check, row, rec)
     return {
         **{c: "" for c in EVENT_COLUMNS},
         **{c: rec.get(c, "") for c in _KEPT},
@@ -261,17 +263,6 @@ def _check_coordinates(check: FieldChecker, row: int, rec: dict[str, str]) -> No
     lon = check.number(row, rec, "longitude", -180, 180)
     if lat is not None and lon is not None:
         check.choice(row, rec, "geo_precision", ("1", "2", "3"))
-
-
-def _check_fatalities(check: FieldChecker, row: int, rec: dict[str, str]) -> None:
-    fatalities = rec.get("fatalities", "")
-    if fatalities and not fatalities.isdigit():
-        check.add(
-            row,
-            "fatalities",
-            f"'{fatalities}' is not a whole number",
-            "write a whole number of 0 or more, or leave it empty",
-        )
 
 
 # -- tying events to units by name -----------------------------------------------------------
@@ -385,14 +376,9 @@ def _suggestion(rec: dict, units: dict[str, Unit]) -> dict:
 
 
 def suggestions_csv(rows: list[dict]) -> str:
-    """The suggestions that are not skipped, as ``control.csv`` text (header included)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(
-        buffer, fieldnames=SUGGESTION_COLUMNS, extrasaction="ignore", lineterminator="\n"
-    )
-    writer.writeheader()
-    writer.writerows(r for r in rows if not r.get("skipped"))
-    return buffer.getvalue()
+    """The suggestions that are not skipped, as ``control.csv`` text (header included), safe to
+    open in a spreadsheet for review."""
+    return csv_text(list(SUGGESTION_COLUMNS), (r for r in rows if not r.get("skipped")))
 
 
 # -- writing and merging events --------------------------------------------------------------
@@ -415,15 +401,20 @@ def write_events_csv(events: pd.DataFrame, path: Path) -> None:
 
 
 def events_csv(events: pd.DataFrame) -> str:
-    """Events as ``events.csv`` text."""
-    frame = events.reindex(columns=list(EVENT_COLUMNS)).copy()
+    """Events as ``events.csv`` text (see :func:`events_csv_frame`)."""
+    buffer = io.StringIO()
+    events_csv_frame(events).to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
+def events_csv_frame(events: pd.DataFrame) -> pd.DataFrame:
+    """Events as the text cells of ``events.csv``: :data:`EVENT_COLUMNS`, then any extra
+    columns the data directory's file had (kept, empty for imported rows)."""
+    frame = events.reindex(columns=[*EVENT_COLUMNS, *extra_columns(events.columns)]).copy()
     frame["event_date"] = pd.to_datetime(frame["event_date"]).dt.strftime("%Y-%m-%d")
     for column in ("latitude", "longitude"):
         frame[column] = ["" if pd.isna(v) else repr(float(v)) for v in frame[column].to_numpy()]
-    frame = frame.astype(object).where(frame.notna(), "")
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue()
+    return frame.astype(object).where(frame.notna(), "")
 
 
 def merge_events(

@@ -12,7 +12,7 @@ import shapely
 from dashboard.data.names import district_named, name_index, name_key
 from dashboard.data.records import CONFIDENCES, Unit
 from dashboard.data.spatial import near_xy
-from dashboard.data.tables import FieldChecker, Table, read_csv
+from dashboard.data.tables import WHOLE_NUMBER, FieldChecker, Table, read_csv
 
 EVENT_TAXONOMY: dict[str, tuple[str, ...]] = {
     "Battles": (
@@ -66,6 +66,16 @@ REQUIRED_EVENT_COLUMNS = (
 POINT_TOLERANCE_DEG = 0.05
 
 
+# Columns the loader adds; a file's own columns of these names are not kept.
+DERIVED_COLUMNS = ("row", "province", "district")
+
+
+def extra_columns(columns) -> list[str]:
+    """A file's columns beyond :data:`EVENT_COLUMNS` (an analyst's notes, say): kept as text
+    and written back unchanged."""
+    return [c for c in columns if c and c not in EVENT_COLUMNS and c not in DERIVED_COLUMNS]
+
+
 def empty_events() -> pd.DataFrame:
     """An events table with the right columns and no rows."""
     frame = _typed(pd.DataFrame({c: pd.Series(dtype="object") for c in EVENT_COLUMNS}))
@@ -95,11 +105,12 @@ def events_from_table(
     check = FieldChecker(table.name)
     provinces = {u.name_en.casefold(): u.unit for u in units.values() if u.level == "province"}
     seen: dict[str, int] = {}
+    extras = extra_columns(table.columns)
     rows = []
     for row, rec in table.rows:
         _check_event_row(check, row, rec, provinces, seen)
-        rows.append({c: rec.get(c, "") for c in EVENT_COLUMNS} | {"row": row})
-    frame = pd.DataFrame(rows, columns=[*EVENT_COLUMNS, "row"])
+        rows.append({c: rec.get(c, "") for c in (*EVENT_COLUMNS, *extras)} | {"row": row})
+    frame = pd.DataFrame(rows, columns=[*EVENT_COLUMNS, *extras, "row"])
     if not check.problems:
         _check_places(check, frame, units, geometry, provinces)
     check.raise_if_any()
@@ -132,14 +143,7 @@ def _check_event_row(
     check.choice(row, rec, "confidence", CONFIDENCES)
     check.url(row, rec, "source_url")
     _check_coordinates(check, row, rec)
-    fatalities = rec.get("fatalities", "")
-    if fatalities and not (fatalities.isdigit()):
-        check.add(
-            row,
-            "fatalities",
-            f"'{fatalities}' is not a whole number",
-            "write a whole number of 0 or more, or leave it empty when no source gives one",
-        )
+    check_fatalities(check, row, rec)
     admin1 = rec.get("admin1", "")
     if admin1 and admin1.casefold() not in provinces:
         check.add(
@@ -164,6 +168,18 @@ def _check_coordinates(check: FieldChecker, row: int, rec: dict[str, str]) -> No
         check.choice(row, rec, "geo_precision", ("1", "2", "3"))
         if rec.get("location_source_url"):
             check.url(row, rec, "location_source_url")
+
+
+def check_fatalities(check: FieldChecker, row: int, rec: dict[str, str]) -> None:
+    """Fatalities are empty (no source gives a number) or a whole number in ASCII digits."""
+    fatalities = rec.get("fatalities", "")
+    if fatalities and not WHOLE_NUMBER.fullmatch(fatalities):
+        check.add(
+            row,
+            "fatalities",
+            f"'{fatalities}' is not a whole number from 0 to 9,999,999 in the digits 0-9",
+            "write a whole number of 0 or more, or leave it empty when no source gives one",
+        )
 
 
 def _check_places(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,11 @@ from dashboard.data.problems import DataError, Problem
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 _DELIMITERS = (",", ";", "\t")
+
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# At most seven ASCII digits: isdigit() also accepts "١٢" and "²", which pandas cannot read.
+WHOLE_NUMBER = re.compile(r"[0-9]{1,7}")
 
 
 @dataclass
@@ -172,6 +178,19 @@ def _decode(raw: bytes, name: str) -> str:
 
 
 def _check_columns(name: str, columns: list[str], required: tuple[str, ...]) -> None:
+    repeated = sorted({c for c in columns if c and columns.count(c) > 1})
+    if repeated:
+        raise DataError(
+            [
+                Problem(
+                    name,
+                    1,
+                    ", ".join(repeated),
+                    f"the header names column(s) {', '.join(repeated)} more than once",
+                    "keep one column of each name (delete or rename the copies)",
+                )
+            ]
+        )
     missing = [c for c in required if c not in columns]
     if missing:
         raise DataError(
@@ -214,6 +233,9 @@ class FieldChecker:
                 )
             return None
         try:
+            # fromisoformat alone also takes 20210508 and 2021-W33-1, which pandas does not.
+            if not ISO_DATE.fullmatch(value):
+                raise ValueError(value)
             return date.fromisoformat(value)
         except ValueError:
             self.add(

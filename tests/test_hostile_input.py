@@ -1,0 +1,119 @@
+"""Inputs that look valid but used to be lost or crash: each is explained, or read correctly."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import TINY, replace_in
+
+from dashboard.data import DataError, load_dataset
+from dashboard.spreadsheet import csv_text, safe_cell
+
+ROOT = Path(__file__).resolve().parents[1]
+T2 = "T2,2021-09-03,1,Battles,Armed clash,Taliban,NRF,Afghanistan,Beta,Beta West,Beta West,34.5,69.2,2,,3,"
+
+
+def problems(directory) -> list:
+    with pytest.raises(DataError) as error:
+        load_dataset(directory)
+    return error.value.problems
+
+
+@pytest.mark.parametrize("value", ["١٢", "²", "１２", "99999999999999999999999", "-1", "3.0"])
+def test_fatalities_that_look_like_numbers_are_refused_by_row_and_field(tiny_dir, value):
+    replace_in(tiny_dir / "events.csv", T2, T2.replace(",2,,3,", f",2,,{value},"))
+    found = problems(tiny_dir)
+    assert [(p.file, p.row, p.field) for p in found] == [("events.csv", 3, "fatalities")]
+
+
+@pytest.mark.parametrize("value", ["３４.5", "٣٤.5"])
+def test_a_coordinate_in_other_digits_is_refused_not_dropped(tiny_dir, value):
+    replace_in(tiny_dir / "events.csv", T2, T2.replace(",34.5,69.2,", f",{value},69.2,"))
+    assert [(p.row, p.field) for p in problems(tiny_dir)] == [(3, "latitude")]
+
+
+@pytest.mark.parametrize("value", ["20210903", "2021-W35-5", "2021-9-3"])
+def test_dates_must_be_written_yyyy_mm_dd(tiny_dir, value):
+    replace_in(tiny_dir / "events.csv", "T2,2021-09-03,", f"T2,{value},")
+    assert [(p.row, p.field) for p in problems(tiny_dir)] == [(3, "event_date")]
+
+
+def test_a_repeated_column_is_refused_instead_of_one_copy_winning(tiny_dir):
+    path = tiny_dir / "events.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",fatalities"] + [line + "," for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = problems(tiny_dir)
+    assert [(p.row, p.field) for p in found] == [(1, "fatalities")]
+    assert "more than once" in found[0].message
+
+
+@pytest.mark.parametrize(
+    "value, safe",
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("-12.5", "-12.5"),
+        ("Taliban", "Taliban"),
+        (3, 3),
+    ],
+)
+def test_cells_a_spreadsheet_would_run_get_a_quote(value, safe):
+    assert safe_cell(value) == safe
+
+
+def test_csv_text_neutralises_every_cell_and_keeps_the_text():
+    text = csv_text(["a", "b"], [{"a": "=1+1", "b": "-33.5"}])
+    assert list(csv.reader(io.StringIO(text))) == [["a", "b"], ["'=1+1", "-33.5"]]
+
+
+def run(*args) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", *args], capture_output=True, text=True, cwd=ROOT
+    )
+
+
+def test_status_changes_and_export_csv_are_safe_to_open_in_a_spreadsheet(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(TINY, data)
+    replace_in(data / "units.csv", "AF0201,district,AF02,Beta West,", "AF0201,district,AF02,=HYPERLINK(1),")
+    status = run("status", "--date", "2021-09-04", "--data", str(data))
+    assert status.returncode == 0, status.stderr
+    assert "'=HYPERLINK(1)" in status.stdout
+    changes = run("changes", "--from", "2021-05-01", "--to", "2021-09-30", "--data", str(data))
+    assert "'=HYPERLINK(1)" in changes.stdout and "\n=HYPERLINK" not in changes.stdout
+    out = tmp_path / "state.csv"
+    export = run(
+        "export", "--date", "2021-09-04", "--format", "csv", "--out", str(out), "--data", str(data)
+    )
+    assert export.returncode == 0, export.stderr
+    assert "'=HYPERLINK(1)" in out.read_text(encoding="utf-8")
+
+
+def test_import_acled_keeps_the_extra_columns_of_events_csv(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "geodata", data)
+    path = data / "events.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    for i, row in enumerate(rows):
+        row["analyst_note"] = f"note {i}"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    fixture = ROOT / "tests" / "fixtures" / "acled" / "acled_2023_layout.csv"
+    result = run("import-acled", str(fixture), "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    after = list(csv.DictReader(path.open(encoding="utf-8")))
+    kept = {r["event_id_cnty"]: r["analyst_note"] for r in after if r["analyst_note"]}
+    assert kept == {r["event_id_cnty"]: r["analyst_note"] for r in rows}
+    assert len(after) > len(rows)
