@@ -85,7 +85,9 @@ def run(*args) -> subprocess.CompletedProcess:
 def test_status_changes_and_export_csv_are_safe_to_open_in_a_spreadsheet(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(TINY, data)
-    replace_in(data / "units.csv", "AF0201,district,AF02,Beta West,", "AF0201,district,AF02,=HYPERLINK(1),")
+    replace_in(
+        data / "units.csv", "AF0201,district,AF02,Beta West,", "AF0201,district,AF02,=HYPERLINK(1),"
+    )
     status = run("status", "--date", "2021-09-04", "--data", str(data))
     assert status.returncode == 0, status.stderr
     assert "'=HYPERLINK(1)" in status.stdout
