@@ -119,3 +119,29 @@ def test_import_acled_keeps_the_extra_columns_of_events_csv(tmp_path):
     kept = {r["event_id_cnty"]: r["analyst_note"] for r in after if r["analyst_note"]}
     assert kept == {r["event_id_cnty"]: r["analyst_note"] for r in rows}
     assert len(after) > len(rows)
+
+
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        ("[1, 2]", None),
+        ('{"title": {"a": 1}}', "title"),
+        ('{"boundary_set": "x"}', "boundary_set"),
+        ('{"boundary_set": {"name": 5}}', "boundary_set"),
+        ('{"period": {"start": "2021-09-30", "end": "2021-05-01"}}', "period"),
+        ('{"period": {"start": "20210501", "end": "2021-09-30"}}', "period"),
+        ('{"period": "all of 2021"}', "period"),
+        ("[" * 100_000 + "]" * 100_000, None),
+    ],
+)
+def test_a_malformed_datapackage_is_refused_by_validate(tiny_dir, text, field):
+    (tiny_dir / "datapackage.json").write_text(text, encoding="utf-8")
+    found = problems(tiny_dir)
+    assert [(p.file, p.field) for p in found] == [("datapackage.json", field)]
+    result = run("validate", str(tiny_dir))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+def test_a_broken_context_file_is_refused_by_validate(tiny_dir):
+    (tiny_dir / "context.geojson").write_text('{"type": "FeatureCollection", "features": [1]}')
+    assert [p.file for p in problems(tiny_dir)] == ["context.geojson"]

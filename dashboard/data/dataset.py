@@ -15,7 +15,7 @@ from dashboard.data.events import empty_events, load_events
 from dashboard.data.problems import DataError, Problem
 from dashboard.data.published import empty_published_counts, load_published_counts
 from dashboard.data.records import ControlRecord, KeyDate, Unit
-from dashboard.data.tables import FieldChecker, read_csv
+from dashboard.data.tables import ISO_DATE, FieldChecker, read_csv
 from dashboard.data.units import load_boundaries, load_units
 
 SHIPPED_DATA = Path(__file__).resolve().parents[2] / "geodata"
@@ -125,19 +125,11 @@ def load_dataset(directory: Path | str = SHIPPED_DATA) -> Dataset:
     if (directory / "published_counts.csv").exists():
         found = _collect(problems, load_published_counts, directory / "published_counts.csv")
         published = published if found is None else found
+    context = _collect(problems, _context, directory)
+    meta = _collect(problems, _meta, directory)
     if problems:
         raise DataError(problems)
-    return Dataset(
-        directory,
-        units,
-        geometry,
-        control,
-        events,
-        _context(directory),
-        _meta(directory),
-        key_dates,
-        published,
-    )
+    return Dataset(directory, units, geometry, control, events, context, meta, key_dates, published)
 
 
 def load_key_dates(path: Path) -> tuple[KeyDate, ...]:
@@ -181,24 +173,85 @@ def _collect(problems: list[Problem], loader, *args):
 
 def _context(directory: Path) -> gpd.GeoDataFrame | None:
     path = directory / "context.geojson"
-    return gpd.read_file(path) if path.exists() else None
+    if not path.exists():
+        return None
+    try:
+        frame = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several error types for unreadable data
+        raise DataError(
+            [
+                _meta_problem(
+                    path.name, None, f"cannot be read as GeoJSON ({exc})", "fix or remove it"
+                )
+            ]
+        ) from exc
+    if frame.empty or frame.geometry.isna().any() or not frame.geometry.is_valid.all():
+        raise DataError(
+            [_meta_problem(path.name, "geometry", "holds invalid or no shapes", "fix or remove it")]
+        )
+    return frame
 
 
 def _meta(directory: Path) -> dict:
+    """``datapackage.json``, checked where the app reads it: title, version, boundary_set, period."""
     path = directory / "datapackage.json"
     if not path.exists():
         return {}
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as exc:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, RecursionError) as exc:
         raise DataError(
             [
-                Problem(
+                _meta_problem(
                     path.name,
-                    None,
                     None,
                     f"not valid JSON ({exc})",
                     "fix the JSON syntax or remove the file",
                 )
             ]
         ) from exc
+    problems = _meta_problems(path.name, meta)
+    if problems:
+        raise DataError(problems)
+    return meta
+
+
+def _meta_problems(name: str, meta) -> list[Problem]:
+    if not isinstance(meta, dict):
+        return [_meta_problem(name, None, "the top level is not a JSON object", "write {...}")]
+    problems = [
+        _meta_problem(name, key, f"'{key}' is not text", f'write "{key}": "..."')
+        for key in ("title", "version")
+        if key in meta and not isinstance(meta[key], str | int | float)
+    ]
+    boundary = meta.get("boundary_set", {})
+    if not isinstance(boundary, dict) or not all(isinstance(v, str) for v in boundary.values()):
+        problems.append(
+            _meta_problem(
+                name,
+                "boundary_set",
+                "is not an object of texts",
+                'write "boundary_set": {"name": "...", "source": "https://...", "licence": "..."}',
+            )
+        )
+    if "period" in meta:
+        problems += _period_problems(name, meta["period"])
+    return problems
+
+
+def _period_problems(name: str, period) -> list[Problem]:
+    fix = 'write "period": {"start": "2021-05-01", "end": "2021-09-30"} (YYYY-MM-DD, start first)'
+    try:
+        start, end = (period[k] for k in ("start", "end"))
+        if not (ISO_DATE.fullmatch(start) and ISO_DATE.fullmatch(end)):
+            raise ValueError
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+    except (KeyError, TypeError, ValueError):
+        return [_meta_problem(name, "period", "is not a start and an end date", fix)]
+    if last <= first:
+        return [_meta_problem(name, "period", f"ends ({last}) before it starts ({first})", fix)]
+    return []
+
+
+def _meta_problem(name: str, field_name: str | None, message: str, fix: str) -> Problem:
+    return Problem(name, None, field_name, message, fix)
