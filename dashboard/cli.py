@@ -156,6 +156,14 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader (e.g. `head`) stopped early: not an error
         sys.stderr.close()
         return 0
+    except OSError as error:  # a path that is a directory, unreadable, read-only or missing
+        where = error.filename or "a file"
+        reason = error.strerror or str(error)
+        print(f"{where}: {reason}. Fix: check the path and its permissions.", file=sys.stderr)
+        return 1
+    except RecursionError:
+        print("The input is nested too deeply to read. Fix: give a flatter file.", file=sys.stderr)
+        return 1
 
 
 def run_validate(args: argparse.Namespace) -> int:

@@ -145,3 +145,29 @@ def test_a_malformed_datapackage_is_refused_by_validate(tiny_dir, text, field):
 def test_a_broken_context_file_is_refused_by_validate(tiny_dir):
     (tiny_dir / "context.geojson").write_text('{"type": "FeatureCollection", "features": [1]}')
     assert [p.file for p in problems(tiny_dir)] == ["context.geojson"]
+
+
+def test_path_problems_on_the_command_line_are_explained_not_raised(tmp_path):
+    fixture = str(ROOT / "tests" / "fixtures" / "acled" / "acled_2023_layout.csv")
+    data = tmp_path / "data"
+    shutil.copytree(TINY, data)
+    cases = [
+        ("import-acled", str(tmp_path), "--data", str(data)),
+        ("import-acled", fixture, "--data", str(data), "--suggestions", str(tmp_path)),
+        ("export", "--date", "2021-09-04", "--format", "csv", "--out", str(tmp_path)),
+        ("export", "--date", "2021-09-04", "--format", "csv", "--out", "/nonexistent/dir/x.csv"),
+        ("import-acled", "/nonexistent.csv", "--data", str(data)),
+    ]
+    for args in cases:
+        result = run(*args)
+        assert result.returncode == 1, args
+        assert "Traceback" not in result.stderr and "Fix:" in result.stderr, (args, result.stderr)
+
+
+def test_special_files_are_bounded_or_refused(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(TINY, data)
+    for special in ("/dev/zero", "/dev/null"):
+        result = run("import-acled", special, "--data", str(data))
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert "regular file" in result.stderr

@@ -127,11 +127,16 @@ def read_csv(
 
 
 def _read_bytes(source: Path | bytes, name: str, max_bytes: int) -> bytes:
+    """The file's bytes, refusing more than ``max_bytes``. Reads at most one byte past the limit,
+    so special files (``/dev/zero``, a FIFO), whose size ``stat`` reports as 0, are bounded too."""
     if isinstance(source, bytes):
-        size = len(source)
+        raw = source
     else:
         try:
-            size = source.stat().st_size
+            if not source.is_file():
+                raise IsADirectoryError(0, "not a regular file", str(source))
+            with source.open("rb") as handle:
+                raw = handle.read(max_bytes + 1)
         except OSError as exc:
             raise DataError(
                 [
@@ -139,24 +144,24 @@ def _read_bytes(source: Path | bytes, name: str, max_bytes: int) -> bytes:
                         name,
                         None,
                         None,
-                        f"the file cannot be read ({exc.strerror})",
-                        "check the path and permissions",
+                        f"the file cannot be read ({exc.strerror or exc})",
+                        "give the path of a readable regular file (not a directory or device)",
                     )
                 ]
             ) from exc
-    if size > max_bytes:
+    if len(raw) > max_bytes:
         raise DataError(
             [
                 Problem(
                     name,
                     None,
                     None,
-                    f"the file is {size / 1e6:.1f} MB, more than the limit of {max_bytes / 1e6:.0f} MB",
+                    f"the file is more than the limit of {max_bytes / 1e6:.0f} MB",
                     "split it, or filter it to the period and country you need",
                 )
             ]
         )
-    return source if isinstance(source, bytes) else source.read_bytes()
+    return raw
 
 
 def _decode(raw: bytes, name: str) -> str:
