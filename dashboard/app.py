@@ -574,7 +574,7 @@ def date_controls(timeline: Timeline, dataset: Dataset, first: date, last: date)
         columns = st.columns(len(dataset.key_dates))
         for column, key_date in zip(columns, dataset.key_dates, strict=True):
             column.button(
-                f"{key_date.label} ({key_date.date:%d %b})",
+                f"{markdown_text(key_date.label)} ({key_date.date:%d %b})",
                 on_click=jump,
                 args=(key_date.date,),
                 key=f"key-{key_date.date}",

@@ -28,12 +28,18 @@ def status_label(status: str) -> str:
     return STATUS_STYLES[status].label
 
 
+def html_text(value) -> str:
+    """Data text for HTML that Streamlit's Markdown renders: escaped, and on one line, since a
+    blank line would end the HTML block and let the rest be read as Markdown."""
+    return html.escape(" ".join(str(value).split()))
+
+
 def heading_html(state: UnitState) -> str:
     """Name in English with the Dari name beside it, laid out right-to-left; all text escaped."""
     unit = state.unit
-    dari = f' <span dir="rtl" lang="fa">{html.escape(unit.name_fa)}</span>' if unit.name_fa else ""
+    dari = f' <span dir="rtl" lang="fa">{html_text(unit.name_fa)}</span>' if unit.name_fa else ""
     kind = "Province" if unit.level == "province" else "District"
-    return f"<h3>{html.escape(unit.name_en)}{dari}</h3><p>{kind} {html.escape(unit.unit)}</p>"
+    return f"<h3>{html_text(unit.name_en)}{dari}</h3><p>{kind} {html_text(unit.unit)}</p>"
 
 
 def status_html(state: UnitState, day: date) -> str:
@@ -46,11 +52,11 @@ def status_html(state: UnitState, day: date) -> str:
         days = (day - state.since).days
         parts.append(f" since {state.since.isoformat()} ({days} days)")
     if state.confidence:
-        parts.append(f", {html.escape(state.confidence)} confidence")
+        parts.append(f", {html_text(state.confidence)} confidence")
     parts.append("</p>")
     note = state_note(state)
     if note:
-        parts.append(f"<p><em>{html.escape(note)}</em></p>")
+        parts.append(f"<p><em>{html_text(note)}</em></p>")
     if state.record is not None:
         parts.append(
             f"<p>Source: {source_html(state.record.source_url, state.record.source_publisher, state.record.source_title)}</p>"
@@ -72,8 +78,8 @@ def source_html(url: str, publisher: str = "", title: str = "") -> str:
     """A source as a link when its URL is http(s); otherwise as plain text."""
     label, link = source_parts(url, publisher, title)
     if link is None:
-        return html.escape(label)
-    return f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer">{html.escape(label)}</a>'
+        return html_text(label)
+    return f'<a href="{html.escape(link, quote=True)}" target="_blank" rel="noopener noreferrer">{html_text(label)}</a>'
 
 
 def markdown_text(value: str) -> str:

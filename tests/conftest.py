@@ -47,3 +47,10 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+@pytest.fixture(scope="session")
+def tiny():
+    """The tiny fixture dataset and its timeline."""
+    dataset = load_dataset(TINY)
+    return dataset, Timeline.from_dataset(dataset)

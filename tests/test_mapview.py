@@ -11,9 +11,7 @@ import folium
 import numpy as np
 import pytest
 import shapely
-from conftest import TINY
 
-from dashboard.data import load_dataset
 from dashboard.mapview.assets import (
     geometry_collection,
     install_static_assets,
@@ -35,14 +33,7 @@ from dashboard.mapview.payload import (
 )
 from dashboard.mapview.resources import prepare_map
 from dashboard.mapview.style import STATUS_STYLES, fill_for
-from dashboard.timeline import Timeline
 from dashboard.timeline.events import EventFilter, events_on
-
-
-@pytest.fixture(scope="module")
-def tiny():
-    dataset = load_dataset(TINY)
-    return dataset, Timeline.from_dataset(dataset)
 
 
 def test_fills_use_patterns_so_colour_is_not_the_only_signal():
