@@ -7,6 +7,8 @@ into the repository, so derived output goes to ``tmp_path`` only.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import warnings
 import zipfile
 from datetime import date
@@ -37,6 +39,12 @@ BOUNDARY_SET = {
     "licence": "test only",
 }
 PANJSHIR = [f"AF080{i}" for i in range(1, 8)]
+
+
+needs_cod_ab = pytest.mark.skipif(
+    not (ADM1.exists() and ADM2.exists()),
+    reason=f"the licensed OCHA COD-AB fixture is absent ({COD_AB} not found); it is never copied into the repository",
+)
 
 
 def problems_of(call, *args, **kwargs) -> list[Problem]:
@@ -278,20 +286,32 @@ def test_existing_output_directory_is_never_overwritten(tmp_path):
     assert (tmp_path / "out" / "keep.txt").read_text(encoding="utf-8") == "mine"
 
 
-def test_boundary_set_needs_name_source_and_licence(tmp_path):
+def test_boundary_set_needs_a_name_and_licence_and_the_source_is_optional(tmp_path):
     problem = only(
-        problems_of(replace_geometry, REPO / "geodata", None, None, tmp_path / "o", {"name": "x"})
+        problems_of(replace_geometry, REPO / "geodata", None, None, tmp_path / "o", {"source": "x"})
     )
     assert (problem.file, problem.field) == ("datapackage.json", "boundary_set")
-    assert "source, licence" in problem.message
+    assert "lacks name, licence" in problem.message and "--name" in problem.fix
+
+
+@needs_cod_ab
+def test_import_boundaries_runs_without_source_as_documented(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard", "import-boundaries", "--provinces",
+         str(COD_AB / "afg_admbnda_adm1_agcho_20180522.zip"), "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, cwd=REPO,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_missing_code_field_names_the_cli_flags(tmp_path):
+    problem = only(
+        problems_of(read_official_boundaries, BAD / "geoboundaries_no_pcode.geojson", "district")
+    )
+    assert "--district-code-field" in problem.fix
 
 
 # -- the official OCHA COD-AB boundaries (read in place, never copied) -----------------------
-
-needs_cod_ab = pytest.mark.skipif(
-    not (ADM1.exists() and ADM2.exists()),
-    reason=f"the licensed OCHA COD-AB fixture is absent ({COD_AB} not found); it is never copied into the repository",
-)
 
 
 @pytest.fixture(scope="module")

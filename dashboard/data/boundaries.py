@@ -294,8 +294,8 @@ def _missing_code_message(code: str, fields: list[str], geoboundaries: bool) -> 
 def _code_fix(fields: list[str]) -> str:
     pcodes = [f for f in fields if "PCODE" in f.upper()]
     if pcodes:
-        return f"give code_field as the field holding the unit's P-code, e.g. {pcodes[0]}"
-    return "give code_field as the field holding P-codes (e.g. AF0801); add one in QGIS if the file has none"
+        return f"name the field holding the P-codes with --province-code-field or --district-code-field (code_field= in Python), e.g. {pcodes[0]}"
+    return "name the field holding P-codes (e.g. AF0801) with --province-code-field or --district-code-field (code_field= in Python); add one in QGIS if the file has none"
 
 
 def _to_wgs84(name: str, raw: gpd.GeoDataFrame, notes: list[str]) -> gpd.GeoDataFrame:
@@ -546,14 +546,14 @@ def _check_target(out_dir: Path) -> None:
 
 
 def _check_boundary_set(boundary_set: dict) -> None:
-    missing = [k for k in ("name", "source", "licence") if not str(boundary_set.get(k, "")).strip()]
+    missing = [k for k in ("name", "licence") if not str(boundary_set.get(k, "")).strip()]
     if missing:
         _fail(
             "datapackage.json",
             None,
             "boundary_set",
             f"the boundary set lacks {', '.join(missing)}",
-            "give the boundaries' name, source (URL) and licence",
+            "give the boundaries' name and licence (--name, --licence); --source is optional",
         )
 
 
