@@ -62,6 +62,8 @@ from dashboard.timeline.events import WINDOWS, EventFilter, events_on
 
 DEFAULT_DATE = date(2021, 9, 4)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # the same limit as server.maxUploadSize
+# Bounds an upload's memory (a 176k-row file peaked at 1.4 GB); the CLI import has no such limit.
+MAX_UPLOAD_ROWS = 100_000
 PANELS = ["Detail", "Changes between dates", "Over time", "Export & cite"]
 LINK = st.column_config.LinkColumn("source", display_text="open")
 # The map restyles itself as soon as this slider moves (see naqsha.js); Streamlit gives a keyed
@@ -455,7 +457,12 @@ def import_panel(dataset: Dataset) -> None:
 def add_acled(dataset: Dataset, name: str, content: bytes) -> None:
     try:
         imported = read_acled(
-            content, name, dataset.units, dataset.geometry, max_bytes=MAX_UPLOAD_BYTES
+            content,
+            name,
+            dataset.units,
+            dataset.geometry,
+            max_bytes=MAX_UPLOAD_BYTES,
+            max_rows=MAX_UPLOAD_ROWS,
         )
         matched = imported.events[imported.events["province"] != ""]
         merged = merge_events(current_events(dataset), matched, name)
@@ -467,7 +474,7 @@ def add_acled(dataset: Dataset, name: str, content: bytes) -> None:
     st.session_state.extra_events = {
         "directory": str(dataset.directory),
         "events": merged,
-        "files": EventFiles(merged),
+        "files": EventFiles(merged, private=True),
         "report": report,
         "name": name,
         "suggestions": suggested_changes(matched, dataset.units),

@@ -338,3 +338,10 @@ def test_suggestions_csv_is_valid_control_csv(new_import, shipped, tmp_path):
     records = load_control(path, shipped.units)
     assert len(records) == 6
     assert {r.confidence for r in records} == {"low"}
+
+
+def test_an_upload_with_too_many_rows_is_refused_before_parsing(shipped):
+    content = b"event_id_cnty,event_date\n" + b"x,y\n" * 11
+    with pytest.raises(DataError) as error:
+        read_acled(content, "big.csv", shipped.units, shipped.geometry, max_rows=10)
+    assert "more than 10 rows" in str(error.value) and "import-acled" in str(error.value)

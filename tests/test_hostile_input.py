@@ -171,3 +171,19 @@ def test_special_files_are_bounded_or_refused(tmp_path):
         result = run("import-acled", special, "--data", str(data))
         assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
         assert "regular file" in result.stderr
+
+
+def test_leftovers_of_a_killed_import_are_removed_by_the_next_one(tmp_path):
+    import os
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "geodata", data)
+    old = data / ".events.csv.abc123.tmp"
+    old.write_text("half a file")
+    young = data / ".events.csv.def456.tmp"
+    young.write_text("another import, still writing")
+    os.utime(old, (1, 1))
+    fixture = ROOT / "tests" / "fixtures" / "acled" / "acled_2023_layout.csv"
+    result = run("import-acled", str(fixture), "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    assert not old.exists() and young.exists()

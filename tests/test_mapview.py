@@ -336,3 +336,18 @@ def test_legend_is_data_with_every_status_its_colour_and_pattern():
 )
 def test_a_shared_view_is_three_numbers_in_range(text, view):
     assert parse_view(text) == view
+
+
+def test_a_sessions_event_files_are_private_and_deleted_with_it(tiny, tmp_path):
+    import gc
+
+    dataset, _ = tiny
+    files = EventFiles(dataset.events, tmp_path, private=True)
+    url = files.chunk_url(0)
+    folder = url.split("/data/")[1].split("/")[0]
+    assert folder.startswith("session-") and len(folder) > 30  # unguessable
+    assert (tmp_path / "data" / folder).is_dir()
+    del files
+    gc.collect()
+    assert not (tmp_path / "data" / folder).exists()
+    assert list((tmp_path / "data").iterdir()) == []

@@ -31,7 +31,7 @@ from dashboard.data.events import (
 from dashboard.data.names import district_named, name_index, name_key
 from dashboard.data.problems import DataError, Problem
 from dashboard.data.records import Unit
-from dashboard.data.tables import DEFAULT_MAX_BYTES, FieldChecker, read_csv
+from dashboard.data.tables import DEFAULT_MAX_BYTES, FieldChecker, read_csv, remove_stale
 from dashboard.spreadsheet import csv_text
 
 ACLED_REQUIRED = (
@@ -129,6 +129,7 @@ def read_acled(
     units: dict[str, Unit],
     geometry: gpd.GeoDataFrame,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int | None = None,
 ) -> AcledImport:
     """Read an ACLED CSV export, checking every row; raise ``DataError`` listing every problem.
 
@@ -144,6 +145,9 @@ def read_acled(
         Their polygons, indexed by P-code.
     max_bytes : int
         Larger files are refused before they are parsed.
+    max_rows : int, optional
+        Files with more lines than this are refused before they are parsed (the app's bound on
+        an upload's memory).
 
     Returns
     -------
@@ -163,7 +167,7 @@ def read_acled(
     :func:`name_key`). When a province is found, ``admin1`` is rewritten to its name in
     ``units.csv`` so that the events pass the loader's province check.
     """
-    table = read_csv(source, name, required=ACLED_REQUIRED, max_bytes=max_bytes)
+    table = read_csv(source, name, required=ACLED_REQUIRED, max_bytes=max_bytes, max_rows=max_rows)
     check = FieldChecker(name)
     seen: dict[str, int] = {}
     rows = [_acled_row(check, row, rec, seen) for row, rec in table.rows]
@@ -390,6 +394,7 @@ def write_events_csv(events: pd.DataFrame, path: Path) -> None:
     The file is written next to ``path`` first and renamed, so a failure leaves no half file.
     """
     text = events_csv(events)
+    remove_stale(path.parent, f".{path.name}.*.tmp")
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:

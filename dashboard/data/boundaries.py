@@ -27,7 +27,7 @@ from shapely.geometry import mapping
 from dashboard.data.dataset import load_dataset
 from dashboard.data.problems import DataError, Problem
 from dashboard.data.records import LEVELS, Unit
-from dashboard.data.tables import read_csv
+from dashboard.data.tables import read_csv, remove_stale
 
 # (code, English name, Dari name, parent) fields of an OCHA COD-AB layer, by level.
 COD_AB_FIELDS: dict[str, tuple[str, str, str, str | None]] = {
@@ -521,6 +521,7 @@ def replace_geometry(
         boundary_set=dict(boundary_set),
     )
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(out_dir.parent, f".{out_dir.name}.tmp-*")
     temp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.tmp-"))
     try:
         _write_directory(data_dir, temp, official, added, boundary_set)

@@ -10,6 +10,8 @@ import csv
 import io
 import math
 import re
+import shutil
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -40,6 +42,7 @@ def read_csv(
     required: tuple[str, ...] = (),
     max_bytes: int = DEFAULT_MAX_BYTES,
     allow_empty: bool = False,
+    max_rows: int | None = None,
 ) -> Table:
     """Read a CSV file into a :class:`Table`, or raise :class:`DataError` saying what is wrong.
 
@@ -55,6 +58,8 @@ def read_csv(
         Larger files are refused before they are parsed.
     allow_empty : bool
         Accept a file with a header and no rows.
+    max_rows : int, optional
+        Files with more lines than this (header excluded) are refused before they are parsed.
 
     Notes
     -----
@@ -63,6 +68,19 @@ def read_csv(
     rather than guessed, because a wrong guess silently garbles Dari names.
     """
     raw = _read_bytes(source, name, max_bytes)
+    if max_rows is not None and raw.count(b"\n") - 1 > max_rows:
+        raise DataError(
+            [
+                Problem(
+                    name,
+                    None,
+                    None,
+                    f"the file has more than {max_rows:,} rows, the limit for an upload",
+                    "filter the export to the period and area you need, or import it with "
+                    "python -m dashboard import-acled",
+                )
+            ]
+        )
     text = _decode(raw, name)
     if not text.strip():
         raise DataError(
@@ -333,3 +351,20 @@ def is_web_url(value: str) -> bool:
         and len(lowered.split("/")) > 2
         and lowered.split("/")[2] != ""
     )
+
+
+STALE_SECONDS = 3600
+
+
+def remove_stale(directory: Path, pattern: str, older_than: float = STALE_SECONDS) -> None:
+    """Delete leftovers of a killed write (temporary files or folders matching ``pattern``)
+    that are older than ``older_than`` seconds; a write under way is younger and is kept."""
+    for path in directory.glob(pattern):
+        try:
+            if time.time() - path.lstat().st_mtime > older_than:
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+        except OSError:
+            continue

@@ -128,22 +128,27 @@ def geometry_collection(geometry: gpd.GeoDataFrame, units: dict) -> dict:
 
 
 def write_static_json(
-    collection: dict, stem: str, static_dir: Path = STATIC_DIR, compressed: bool = False
+    collection: dict,
+    stem: str,
+    static_dir: Path = STATIC_DIR,
+    compressed: bool = False,
+    folder: str = "data",
 ) -> str:
     """Write a JSON file named by its content hash (so browsers may cache it) and return its URL.
 
     With ``compressed``, a gzip copy (``.json.gz``) is written beside it and its URL returned.
     Streamlit gzips ``.json`` responses again on every request (measured: ~50 ms of server time
     for the 399-district geometry); a ``.gz`` file is sent as it is and naqsha.js unpacks it.
+    ``folder`` is the subfolder of ``static_dir`` (and of the URL) the file goes to.
     """
     text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-    target = static_dir / "data" / f"{stem}-{digest}.json"
+    target = static_dir / folder / f"{stem}-{digest}.json"
     _write_once(target, text.encode)
     if compressed:
         target = target.with_name(target.name + ".gz")
         _write_once(target, lambda: gzip.compress(text.encode(), mtime=0))
-    return f"{STATIC_URL}/data/{target.name}"
+    return f"{STATIC_URL}/{folder}/{target.name}"
 
 
 def _write_once(target: Path, content: Callable[[], bytes]) -> None:

@@ -9,6 +9,9 @@ a few hundred bytes instead of every marker's popup text.
 
 from __future__ import annotations
 
+import secrets
+import shutil
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -29,12 +32,20 @@ class EventFiles:
         The whole events table (as ``load_events`` returns it), not a window of it.
     static_dir : Path
         Streamlit's static folder; the files go to its ``data/`` subfolder.
+    private : bool
+        For one session's upload: the files go to a folder of their own under an unguessable
+        name (``data/session-<random>/``), which is deleted with everything in it when this
+        object is garbage-collected, i.e. when the session ends or replaces its upload.
     """
 
-    def __init__(self, events: pd.DataFrame, static_dir: Path = STATIC_DIR):
+    def __init__(self, events: pd.DataFrame, static_dir: Path = STATIC_DIR, private: bool = False):
         self.events = events
         self.static_dir = static_dir
+        self.folder = "data"
         self._urls: dict[int, str] = {}
+        if private:
+            self.folder = f"data/session-{secrets.token_urlsafe(24)}"
+            weakref.finalize(self, shutil.rmtree, static_dir / self.folder, True)
 
     def chunk_url(self, number: int) -> str:
         """The address of chunk ``number``; a row is ``null`` for an event with no place."""
@@ -44,7 +55,9 @@ class EventFiles:
                 marker_row(e) if not pd.isna(e.latitude) else None
                 for e in part.itertuples(index=False)
             ]
-            self._urls[number] = write_static_json(rows, "events", self.static_dir)
+            self._urls[number] = write_static_json(
+                rows, "events", self.static_dir, folder=self.folder
+            )
         return self._urls[number]
 
     def payload(self, window: pd.DataFrame, units: dict, centres: dict) -> dict:
