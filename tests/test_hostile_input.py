@@ -187,3 +187,20 @@ def test_leftovers_of_a_killed_import_are_removed_by_the_next_one(tmp_path):
     result = run("import-acled", str(fixture), "--data", str(data))
     assert result.returncode == 0, result.stderr
     assert not old.exists() and young.exists()
+
+
+def test_a_problem_after_a_multi_line_value_names_the_records_first_line(tiny_dir):
+    path = tiny_dir / "events.csv"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("Synthetic test event 1", '"Synthetic\ntest\nevent 1"')
+    text = text.replace("T2,2021-09-03,", "T2,2021-13-03,")
+    path.write_text(text, encoding="utf-8")
+    # T1 (line 2) spans lines 2-4, so T2 starts on line 5.
+    assert [(p.row, p.field) for p in problems(tiny_dir)] == [(5, "event_date")]
+
+
+def test_a_nul_byte_is_refused_not_stored(tiny_dir):
+    path = tiny_dir / "events.csv"
+    path.write_bytes(path.read_bytes().replace(b"Synthetic test event 2", b"Synthetic\x00event"))
+    found = problems(tiny_dir)
+    assert [(p.file, p.row) for p in found] == [("events.csv", 3)] and "NUL" in found[0].message

@@ -101,22 +101,24 @@ def read_csv(
     reader.fieldnames = columns
     _check_columns(name, columns, required)
     rows = []
+    first_line = reader.line_num + 1  # a quoted value may span lines: name the record's first
     try:
         for record in reader:
+            line, first_line = first_line, reader.line_num + 1
             extra = record.pop(None, None)
             if extra:
                 raise DataError(
                     [
                         Problem(
                             name,
-                            reader.line_num,
+                            line,
                             None,
                             f"the row has {len(columns) + len(extra)} values but the header has {len(columns)} columns",
                             "quote values that contain the separator, or remove the extra values",
                         )
                     ]
                 )
-            rows.append((reader.line_num, {k: (v or "").strip() for k, v in record.items()}))
+            rows.append((line, {k: (v or "").strip() for k, v in record.items()}))
     except csv.Error as exc:
         raise DataError(
             [
@@ -183,6 +185,19 @@ def _read_bytes(source: Path | bytes, name: str, max_bytes: int) -> bytes:
 
 
 def _decode(raw: bytes, name: str) -> str:
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise DataError(
+            [
+                Problem(
+                    name,
+                    line,
+                    None,
+                    "the file holds a NUL byte (it may be binary, or UTF-16)",
+                    "save it as a UTF-8 CSV text file",
+                )
+            ]
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
