@@ -12,3 +12,48 @@ def test_every_streamlit_setting_is_documented_in_the_readme():
             continue
         for name in settings:
             assert f"{section}.{name}" in readme, f"{section}.{name} is not in README.md"
+
+
+def readme_count(text: str, file: str) -> str:
+    """The "Rows / features" cell of ``file``'s row in geodata/README.md's table of files."""
+    row = next(line for line in text.splitlines() if line.startswith(f"| `{file}` |"))
+    return row.rstrip(" |").rsplit("|", 1)[1].strip()
+
+
+def test_geodata_readme_counts_match_the_files(shipped):
+    text = (ROOT / "geodata" / "README.md").read_text(encoding="utf-8")
+    provinces = len(shipped.provinces())
+    districts = len(shipped.units) - provinces
+    assert readme_count(text, "units.csv").startswith(
+        f"{len(shipped.units)} ({provinces} provinces, {districts} districts)"
+    )
+    assert readme_count(text, "boundaries.geojson").startswith(f"{len(shipped.geometry)} features")
+    by_level = [shipped.units[r.unit].level for r in shipped.control]
+    assert readme_count(text, "control.csv") == (
+        f"{len(by_level)} ({by_level.count('province')} province rows, "
+        f"{by_level.count('district')} district rows)"
+    )
+    assert readme_count(text, "events.csv").startswith(str(len(shipped.events)))
+    assert readme_count(text, "key_dates.csv") == str(len(shipped.key_dates))
+    unplaced = int(shipped.events["latitude"].isna().sum())
+    assert (
+        f"{unplaced} events have no\ncoordinates" in text
+        or f"{unplaced} events have no coordinates" in text
+    )
+
+
+def test_every_cli_command_and_option_is_documented_in_the_readme():
+    from dashboard.cli import build_parser
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    for name, sub in commands.items():
+        assert f"python -m dashboard {name}" in readme, name
+        for action in sub._actions:
+            for flag in action.option_strings:
+                if flag.startswith("--") and flag != "--help":
+                    assert f"`{flag}" in readme or f" {flag} " in readme or f"[{flag}" in readme, (
+                        name,
+                        flag,
+                    )
