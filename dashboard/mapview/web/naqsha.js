@@ -184,13 +184,18 @@
     else move();
   }
 
+  function label(latlng, text, cls) {
+    // A marker with a div icon, not a permanent tooltip: a tooltip measures itself (a layout
+    // per label), which cost about 0.2 s of the first map; this one is only translated.
+    var icon = L.divIcon({ className: "naqsha-label " + cls, html: el("span", text), iconSize: null });
+    return L.marker(latlng, { icon: icon, interactive: false, keyboard: false });
+  }
+
   function labelLayer(features, level) {
     var group = L.layerGroup();
     features.forEach(function (f) {
       var p = f.properties;
-      if (p.level !== level) return;
-      group.addLayer(L.tooltip({ permanent: true, direction: "center", interactive: false, className: "naqsha-label naqsha-label-" + level })
-        .setLatLng(p.label).setContent(el("span", p.name_en)));
+      if (p.level === level) group.addLayer(label(p.label, p.name_en, "naqsha-label-" + level));
     });
     return group;
   }
@@ -200,9 +205,8 @@
     features.forEach(function (f) {
       var c = f.properties.capital;
       if (!c) return;
-      var dot = L.circleMarker([c[0], c[1]], { radius: 3, color: "#000000", weight: 1, fillColor: "#ffffff", fillOpacity: 1, interactive: false });
-      dot.bindTooltip(el("span", c[2]), { permanent: true, direction: "right", offset: [4, 0], className: "naqsha-label naqsha-label-capital" });
-      group.addLayer(dot);
+      group.addLayer(L.circleMarker([c[0], c[1]], { radius: 3, color: "#000000", weight: 1, fillColor: "#ffffff", fillOpacity: 1, interactive: false }));
+      group.addLayer(label([c[0], c[1]], c[2], "naqsha-label-capital"));
     });
     return group;
   }
