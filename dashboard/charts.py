@@ -166,7 +166,9 @@ PUBLISHED_SHAPES = {"independent": "circle", "official": "square", "claim": "tri
 
 
 def published_points(published: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
-    """The published district totals within the period, one row per (figure, status).
+    """The published totals of districts held (``measure`` = ``controlled``) within the period,
+    one row per (figure, status); counts of districts captured or retaken are left out, since
+    they do not measure the same thing as the data's lines.
 
     Returns
     -------
@@ -176,7 +178,7 @@ def published_points(published: pd.DataFrame, start: date, end: date) -> pd.Data
     """
     rows = []
     for rec in published.itertuples(index=False):
-        if not start <= rec.date <= end:
+        if rec.measure != "controlled" or not start <= rec.date <= end:
             continue
         for status in ("taliban", "contested", "government"):
             value = getattr(rec, status)

@@ -15,20 +15,23 @@ import pandas as pd
 from dashboard.data.tables import FieldChecker, read_csv
 
 KINDS = ("independent", "official", "claim")
+# What a figure counts: districts held on the date (the only ones drawn beside the data's own
+# counts), districts captured during a period (the note says which), or districts retaken.
+MEASURES = ("controlled", "captured", "recaptured")
 COUNT_COLUMNS = ("taliban", "contested", "government", "total")
 COLUMNS = (
     "date",
     "publisher",
     "kind",
     "claimed_by",
+    "measure",
     *COUNT_COLUMNS,
-    "counts_what",
     "source_url",
     "source_title",
     "quote",
     "note",
 )
-REQUIRED = ("date", "publisher", "kind", *COUNT_COLUMNS, "source_url", "quote")
+REQUIRED = ("date", "publisher", "kind", "measure", *COUNT_COLUMNS, "source_url", "quote")
 
 
 def empty_published_counts() -> pd.DataFrame:
@@ -54,6 +57,7 @@ def load_published_counts(path: Path) -> pd.DataFrame:
         check.text(row, rec, "quote")
         check.url(row, rec, "source_url")
         kind = check.choice(row, rec, "kind", KINDS)
+        check.choice(row, rec, "measure", MEASURES)
         if kind == "claim" and not rec.get("claimed_by"):
             check.add(row, "claimed_by", "a claim names no claimant", "say who claimed it")
         counts = {c: check.number(row, rec, c, 0, 10_000, required=False) for c in COUNT_COLUMNS}
