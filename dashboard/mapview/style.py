@@ -41,7 +41,8 @@ STATUS_STYLES: dict[str, StatusStyle] = {
         "Partial",
         "#CC79A7",
         "cross",
-        "Districts held by different sides; the districts are coloured one by one",
+        "A province with no record of its own whose districts are held by different sides "
+        "(a side holds a province when it holds its capital)",
     ),
     "unknown": StatusStyle("No record", "#BBBBBB", "solid", "No record covers this date"),
 }

@@ -8,7 +8,9 @@ Rules (documented in ``geodata/README.md``):
 * On dates a province has no record of its own, its status comes from its districts' records:
   the status they share if they agree, ``partial`` if they differ.
 * A district with no record of its own on a date follows its province's own record
-  (``inherited`` is then true).
+  (``inherited`` is then true), also before its first and after its last record.
+* A change that a district only inherits (its province changed, and the district has no record
+  of its own on either side) is not listed among the changes: the province's change is.
 * A date no record covers is ``unknown``.
 """
 
@@ -154,6 +156,7 @@ class Timeline:
                     start <= after.start <= end
                     and before.status != after.status
                     and before.end == after.start - ONE_DAY
+                    and not (before.inherited and after.inherited)
                 ):
                     found.append(
                         Change(
@@ -189,13 +192,10 @@ class Timeline:
         parent = self.units[code].parent
         if child_records:
             pieces = self._derived_pieces(code, own, child_records)
-        elif own or not parent:
+        elif not parent:
             pieces = [(r.valid_from, r.valid_to, r.status, r, r.confidence, False) for r in own]
         else:
-            pieces = [
-                (r.valid_from, r.valid_to, r.status, r, r.confidence, True)
-                for r in self._own.get(parent, [])
-            ]
+            pieces = _own_else_inherited(own, self._own.get(parent, []))
         return _with_since(pieces)
 
     def _derived_pieces(
@@ -233,6 +233,24 @@ class Timeline:
         )
         confidence = max((r.confidence for r in district_records), key=CONFIDENCES.index)
         return (start, end, status, latest, confidence, False)
+
+
+def _own_else_inherited(own: list[ControlRecord], parents: list[ControlRecord]) -> list[tuple]:
+    """A district's pieces: its own record where one covers the date, else its province's own
+    record (marked inherited)."""
+    records = [*own, *parents]
+    bounds = sorted(
+        {r.valid_from for r in records} | {r.valid_to + ONE_DAY for r in records if r.valid_to}
+    )
+    pieces = []
+    for start, nxt in zip(bounds, [*bounds[1:], None], strict=False):
+        record = _covering(own, start)
+        inherited = record is None
+        record = record or _covering(parents, start)
+        if record is not None:
+            end = nxt - ONE_DAY if nxt else None
+            pieces.append((start, end, record.status, record, record.confidence, inherited))
+    return pieces
 
 
 def _covering(records: list[ControlRecord], day: date) -> ControlRecord | None:
