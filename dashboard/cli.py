@@ -177,16 +177,38 @@ def run_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_in_period(dataset: Dataset, timeline: Timeline, start: date, end: date) -> None:
+    """Refuse dates outside the data's period (or a window that ends before it starts)."""
+    first, last = dataset.period or timeline.span()
+    if start > end or end < first or start > last:
+        asked = str(start) if start == end else f"{start} to {end}"
+        raise DataError(
+            [
+                Problem(
+                    "command line",
+                    None,
+                    "--date" if start == end else "--from/--to",
+                    f"{asked} is outside the data, which covers {first} to {last}",
+                    f"give dates from {first} to {last}, the earlier one first",
+                )
+            ]
+        )
+
+
 def run_status(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.data)
-    rows = status_rows(dataset, Timeline.from_dataset(dataset), args.date)
+    timeline = Timeline.from_dataset(dataset)
+    _check_in_period(dataset, timeline, args.date, args.date)
+    rows = status_rows(dataset, timeline, args.date)
     write_csv(sys.stdout, STATUS_COLUMNS, rows)
     return 0
 
 
 def run_changes(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.data)
-    rows = change_rows(Timeline.from_dataset(dataset), args.start, args.end)
+    timeline = Timeline.from_dataset(dataset)
+    _check_in_period(dataset, timeline, args.start, args.end)
+    rows = change_rows(timeline, args.start, args.end)
     write_csv(sys.stdout, CHANGE_COLUMNS, rows)
     return 0
 

@@ -40,7 +40,10 @@ from dashboard.mapview.style import fill_for
 from dashboard.spreadsheet import csv_text
 from dashboard.timeline import Timeline, UnitState
 
-STATUS_COLUMNS = ["unit", "name", "level", "parent", "status", "since", "confidence", "source_url"]
+STATUS_COLUMNS = [
+    "unit", "name", "level", "parent", "status", "since", "confidence", "follows_province",
+    "source_url",
+]  # fmt: skip
 COORDINATE_DECIMALS = 5
 PAGE_CSS = """
 html, body { margin: 0; height: 100%; font-family: system-ui, sans-serif; }
@@ -127,6 +130,8 @@ def status_rows(dataset: Dataset, timeline: Timeline, day: date) -> list[dict]:
             "status": state.status,
             "since": state.since or "",
             "confidence": state.confidence,
+            # A district with no record of its own on the date shows its province's status.
+            "follows_province": "yes" if state.inherited else "",
             "source_url": state.record.source_url if state.record else "",
         }
         for code, state in timeline.state_on(day).items()

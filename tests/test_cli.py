@@ -82,6 +82,7 @@ def test_status_on_4_september_shows_panjshir_split():
         "status",
         "since",
         "confidence",
+        "follows_province",
         "source_url",
     ]
     assert table["AF08"]["status"] == "partial"
@@ -210,3 +211,28 @@ def test_import_official_boundaries(tmp_path):
     assert sum(1 for r in status.values() if r["level"] == "district") == 399
     assert status["AF08"]["status"] == "partial"
     assert {status[f"AF080{i}"]["status"] for i in range(1, 8)} == {"resistance", "taliban"}
+
+
+def test_status_lists_every_district_with_a_status_or_an_explicit_unknown():
+    found = rows(run("status", "--date", "2021-07-01").stdout)
+    districts = [r for r in found if r["level"] == "district"]
+    assert len(districts) == 398
+    assert all(
+        r["status"] in ("government", "taliban", "resistance", "contested", "unknown")
+        for r in districts
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("status", "--date", "2030-01-01"),
+        ("status", "--date", "2021-04-30"),
+        ("changes", "--from", "2021-09-30", "--to", "2021-05-01"),
+        ("changes", "--from", "2030-01-01", "--to", "2030-02-01"),
+    ],
+)
+def test_dates_outside_the_data_are_refused_with_its_period(args):
+    result = run(*args)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "2021-05-01" in result.stderr and "2021-09-30" in result.stderr

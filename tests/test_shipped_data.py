@@ -149,3 +149,40 @@ def test_the_3_4_september_events_are_there(shipped):
     notes = " ".join(shipped.events["notes"]).lower()
     for words in ("saleh", "celebratory", "faiz", "blinken", "baradar", "recogni"):
         assert words in notes, words
+
+
+def district_changes(timeline):
+    return [
+        c
+        for c in timeline.changes(date(2021, 5, 1), date(2021, 9, 30))
+        if c.unit.level == "district"
+    ]
+
+
+def test_district_control_coverage(shipped, shipped_timeline):
+    changes = district_changes(shipped_timeline)
+    assert len({c.unit.unit for c in changes}) >= 150
+    assert sum(c.date < date(2021, 8, 6) for c in changes) >= 100
+    provinces = {u.unit for u in shipped.provinces()}
+    assert {c.unit.parent for c in changes} == provinces
+
+
+def test_every_district_change_has_a_web_source_and_confidence(shipped_timeline):
+    for change in district_changes(shipped_timeline):
+        assert change.record is not None and is_web_url(change.record.source_url), change
+        assert change.confidence in ("high", "medium", "low")
+
+
+def test_may_to_july_has_at_least_60_events(shipped):
+    dates = shipped.events["event_date"]
+    assert ((dates >= "2021-05-01") & (dates <= "2021-07-31")).sum() >= 60
+
+
+def test_the_province_rule_keeps_partial_rare(shipped, shipped_timeline):
+    # A side holds a province when it holds its capital: on 1 July, with well over a hundred
+    # districts in Taliban hands, no province is partial and every capital is the government's.
+    states = shipped_timeline.state_on(date(2021, 7, 1))
+    provinces = [s for s in states.values() if s.unit.level == "province"]
+    assert [s.status for s in provinces] == ["government"] * 34
+    districts = [s for s in states.values() if s.unit.level == "district"]
+    assert sum(s.status == "taliban" and not s.inherited for s in districts) >= 100
