@@ -91,19 +91,11 @@ def map_resources(directory: str, stamp: tuple) -> dict:
     return prepare_map(*load(directory, stamp))
 
 
-def unit_at(
-    dataset: Dataset,
-    timeline: Timeline,
-    resources: dict,
-    lat: float,
-    lon: float,
-    day: date,
-    selected: str,
-) -> str | None:
-    """The unit under a click: the province first; a drawn district once its province is open.
+def unit_at(dataset: Dataset, resources: dict, lat: float, lon: float, selected: str) -> str | None:
+    """The unit under a click: the province first; a district once its province is open.
 
-    Districts are drawn only inside a partial province, so a first click opens the province
-    (with its district table) and a second click inside it drills down to the district.
+    A first click opens the province (with its district table and shares) and zooms to it; a
+    second click inside it drills down to the district under the pointer.
     """
     hits = [
         resources["codes"][i]
@@ -119,9 +111,7 @@ def unit_at(
         ),
         None,
     )
-    if district and timeline.state(dataset.units[district].parent, day).status == "partial":
-        return district
-    return province
+    return district or province
 
 
 def init_state(first: date, last: date, units: dict) -> None:
@@ -630,10 +620,8 @@ def draw_map(
     def on_click() -> None:
         clicked = (st.session_state.get("map") or {}).get("last_clicked")
         if clicked:
-            day, selected = st.session_state.date, st.session_state.selected
-            found = unit_at(
-                dataset, timeline, resources, clicked["lat"], clicked["lng"], day, selected
-            )
+            selected = st.session_state.selected
+            found = unit_at(dataset, resources, clicked["lat"], clicked["lng"], selected)
             if found:
                 st.session_state.selected = found
 
