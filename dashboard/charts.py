@@ -258,7 +258,10 @@ def districts_chart(frame: pd.DataFrame, points: pd.DataFrame, day: date, title:
         .mark_rule(color="#000000", strokeWidth=2)
         .encode(x=x)
     )
-    return alt.layer(lines, anchors, published, rule).properties(title=title, height=260)
+    # Sources open in a new tab (vega-embed reads usermeta.embedOptions), not in the app's own.
+    return alt.layer(lines, anchors, published, rule).properties(
+        title=title, height=260, usermeta={"embedOptions": {"loader": {"target": "_blank"}}}
+    )
 
 
 def _label_expression() -> str:
