@@ -345,3 +345,9 @@ def test_an_upload_with_too_many_rows_is_refused_before_parsing(shipped):
     with pytest.raises(DataError) as error:
         read_acled(content, "big.csv", shipped.units, shipped.geometry, max_rows=10)
     assert "more than 10 rows" in str(error.value) and "import-acled" in str(error.value)
+
+
+def test_an_alias_ties_an_event_to_its_district(shipped):
+    from dashboard.data.names import district_named, name_index
+
+    assert district_named(name_index(shipped.units), shipped.units, "AF27", "Panjwai") == "AF2704"
