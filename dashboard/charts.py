@@ -126,14 +126,7 @@ def control_chart(frame: pd.DataFrame, value_column: str, day: date, title: str)
         chart selects the nearest day; its value is the ISO date string.
     """
     statuses = list(STATUS_STYLES)
-    colour = alt.Color(
-        "status:N",
-        title="Status",
-        scale=alt.Scale(domain=statuses, range=[s.colour for s in STATUS_STYLES.values()]),
-        legend=alt.Legend(labelExpr=_label_expression()),
-        sort=statuses,
-    )
-    x = alt.X("t:T", title="Date", scale=alt.Scale(type="utc"), axis=alt.Axis(format="%d %b"))
+    colour, x = _status_colour(), _date_axis()
     base = alt.Chart(frame).transform_calculate(t="toDate(datum.date)")
     area = (
         base.transform_calculate(order=f"indexof({statuses!r}, datum.status)")
@@ -146,20 +139,9 @@ def control_chart(frame: pd.DataFrame, value_column: str, day: date, title: str)
             tooltip=[alt.Tooltip("date:N", title="Date"), alt.Tooltip("status:N")],
         )
     )
-    picked = alt.selection_point(name=SELECTION, fields=["date"], on="click", nearest=True)
-    points = (
-        base.transform_filter(alt.datum.status == statuses[0])
-        .mark_point(opacity=0, size=1)
-        .encode(x=x, tooltip=[alt.Tooltip("date:N", title="Pick date")])
-        .add_params(picked)
+    return alt.layer(area, _date_picker(frame, x), _date_rule(day, x)).properties(
+        title=title, height=220
     )
-    rule = (
-        alt.Chart(pd.DataFrame({"date": [day.isoformat()]}))
-        .transform_calculate(t="toDate(datum.date)")
-        .mark_rule(color="#000000", strokeWidth=2)
-        .encode(x=x)
-    )
-    return alt.layer(area, points, rule).properties(title=title, height=220)
 
 
 PUBLISHED_SHAPES = {"independent": "circle", "official": "square", "claim": "triangle-up"}
@@ -209,29 +191,13 @@ def districts_chart(frame: pd.DataFrame, points: pd.DataFrame, day: date, title:
         The date on the map, drawn as a vertical rule.
     title : str
     """
-    statuses = list(STATUS_STYLES)
-    colour = alt.Color(
-        "status:N",
-        title="Status",
-        scale=alt.Scale(domain=statuses, range=[s.colour for s in STATUS_STYLES.values()]),
-        legend=alt.Legend(labelExpr=_label_expression()),
-        sort=statuses,
-    )
-    x = alt.X("t:T", title="Date", scale=alt.Scale(type="utc"), axis=alt.Axis(format="%d %b"))
+    colour, x = _status_colour(), _date_axis()
     y = alt.Y("districts:Q", title="Districts")
     lines = (
         alt.Chart(frame[frame["districts"] > 0])
         .transform_calculate(t="toDate(datum.date)")
         .mark_line(interpolate="step-after")
         .encode(x=x, y=y, color=colour, tooltip=[alt.Tooltip("date:N"), "status:N", "districts:Q"])
-    )
-    picked = alt.selection_point(name=SELECTION, fields=["date"], on="click", nearest=True)
-    anchors = (
-        alt.Chart(frame[frame["status"] == statuses[0]])
-        .transform_calculate(t="toDate(datum.date)")
-        .mark_point(opacity=0, size=1)
-        .encode(x=x, tooltip=[alt.Tooltip("date:N", title="Pick date")])
-        .add_params(picked)
     )
     published = (
         alt.Chart(points)
@@ -252,15 +218,49 @@ def districts_chart(frame: pd.DataFrame, points: pd.DataFrame, day: date, title:
             tooltip=[alt.Tooltip("date:N"), alt.Tooltip("label:N", title="Figure"), "source_url:N"],
         )
     )
-    rule = (
+    layers = [lines, _date_picker(frame, x), published, _date_rule(day, x)]
+    # Sources open in a new tab (vega-embed reads usermeta.embedOptions), not in the app's own.
+    return alt.layer(*layers).properties(
+        title=title, height=260, usermeta={"embedOptions": {"loader": {"target": "_blank"}}}
+    )
+
+
+def _status_colour() -> alt.Color:
+    """Colour by status, from the style table, with the statuses' labels in the legend."""
+    statuses = list(STATUS_STYLES)
+    return alt.Color(
+        "status:N",
+        title="Status",
+        scale=alt.Scale(domain=statuses, range=[s.colour for s in STATUS_STYLES.values()]),
+        legend=alt.Legend(labelExpr=_label_expression()),
+        sort=statuses,
+    )
+
+
+def _date_axis() -> alt.X:
+    return alt.X("t:T", title="Date", scale=alt.Scale(type="utc"), axis=alt.Axis(format="%d %b"))
+
+
+def _date_picker(frame: pd.DataFrame, x: alt.X) -> alt.Chart:
+    """An invisible point per day carrying the ``picked`` selection: a click anywhere selects
+    the nearest day."""
+    picked = alt.selection_point(name=SELECTION, fields=["date"], on="click", nearest=True)
+    return (
+        alt.Chart(frame[frame["status"] == next(iter(STATUS_STYLES))])
+        .transform_calculate(t="toDate(datum.date)")
+        .mark_point(opacity=0, size=1)
+        .encode(x=x, tooltip=[alt.Tooltip("date:N", title="Pick date")])
+        .add_params(picked)
+    )
+
+
+def _date_rule(day: date, x: alt.X) -> alt.Chart:
+    """The date on the map, as a vertical rule."""
+    return (
         alt.Chart(pd.DataFrame({"date": [day.isoformat()]}))
         .transform_calculate(t="toDate(datum.date)")
         .mark_rule(color="#000000", strokeWidth=2)
         .encode(x=x)
-    )
-    # Sources open in a new tab (vega-embed reads usermeta.embedOptions), not in the app's own.
-    return alt.layer(lines, anchors, published, rule).properties(
-        title=title, height=260, usermeta={"embedOptions": {"loader": {"target": "_blank"}}}
     )
 
 
