@@ -516,8 +516,9 @@ def test_changes_between_dates_download_as_csv(server, page):
             "button", name="Download as CSV"
         ).click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
-    assert text.startswith("date,unit,name,level,from,to,confidence,source")
-    assert "2021-08-15,AF01,Kabul,province,Government,Taliban" in text
+    # The same layout as `python -m dashboard changes`.
+    assert text.startswith("date,unit,name,level,from_status,to_status,confidence,source_url\n")
+    assert "2021-08-15,AF01,Kabul,province,government,taliban" in text
     snap(page, "10-changes-between-dates")
     assert_clean(page)
 
