@@ -166,7 +166,7 @@ def published_points(published: pd.DataFrame, start: date, end: date) -> pd.Data
             value = getattr(rec, status)
             if not pd.isna(value):
                 label = f"{rec.publisher} ({rec.kind}): {STATUS_STYLES[status].label} {int(value)}"
-                if rec.total is not pd.NA and not pd.isna(rec.total):
+                if not pd.isna(rec.total):
                     label += f" of {int(rec.total)}"
                 rows.append(
                     (rec.date.isoformat(), status, int(value), rec.kind, rec.publisher,

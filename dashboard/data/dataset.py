@@ -180,14 +180,14 @@ def _context(directory: Path) -> gpd.GeoDataFrame | None:
     except Exception as exc:  # pyogrio raises several error types for unreadable data
         raise DataError(
             [
-                _meta_problem(
+                _file_problem(
                     path.name, None, f"cannot be read as GeoJSON ({exc})", "fix or remove it"
                 )
             ]
         ) from exc
     if frame.empty or frame.geometry.isna().any() or not frame.geometry.is_valid.all():
         raise DataError(
-            [_meta_problem(path.name, "geometry", "holds invalid or no shapes", "fix or remove it")]
+            [_file_problem(path.name, "geometry", "holds invalid or no shapes", "fix or remove it")]
         )
     return frame
 
@@ -202,7 +202,7 @@ def _meta(directory: Path) -> dict:
     except (ValueError, RecursionError) as exc:
         raise DataError(
             [
-                _meta_problem(
+                _file_problem(
                     path.name,
                     None,
                     f"not valid JSON ({exc})",
@@ -210,24 +210,24 @@ def _meta(directory: Path) -> dict:
                 )
             ]
         ) from exc
-    problems = _meta_problems(path.name, meta)
+    problems = _file_problems(path.name, meta)
     if problems:
         raise DataError(problems)
     return meta
 
 
-def _meta_problems(name: str, meta) -> list[Problem]:
+def _file_problems(name: str, meta) -> list[Problem]:
     if not isinstance(meta, dict):
-        return [_meta_problem(name, None, "the top level is not a JSON object", "write {...}")]
+        return [_file_problem(name, None, "the top level is not a JSON object", "write {...}")]
     problems = [
-        _meta_problem(name, key, f"'{key}' is not text", f'write "{key}": "..."')
+        _file_problem(name, key, f"'{key}' is not text", f'write "{key}": "..."')
         for key in ("title", "version")
         if key in meta and not isinstance(meta[key], str | int | float)
     ]
     boundary = meta.get("boundary_set", {})
     if not isinstance(boundary, dict) or not all(isinstance(v, str) for v in boundary.values()):
         problems.append(
-            _meta_problem(
+            _file_problem(
                 name,
                 "boundary_set",
                 "is not an object of texts",
@@ -247,11 +247,11 @@ def _period_problems(name: str, period) -> list[Problem]:
             raise ValueError
         first, last = date.fromisoformat(start), date.fromisoformat(end)
     except (KeyError, TypeError, ValueError):
-        return [_meta_problem(name, "period", "is not a start and an end date", fix)]
+        return [_file_problem(name, "period", "is not a start and an end date", fix)]
     if last <= first:
-        return [_meta_problem(name, "period", f"ends ({last}) before it starts ({first})", fix)]
+        return [_file_problem(name, "period", f"ends ({last}) before it starts ({first})", fix)]
     return []
 
 
-def _meta_problem(name: str, field_name: str | None, message: str, fix: str) -> Problem:
+def _file_problem(name: str, field_name: str | None, message: str, fix: str) -> Problem:
     return Problem(name, None, field_name, message, fix)

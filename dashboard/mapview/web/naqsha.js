@@ -132,7 +132,7 @@
       fill: true,
       fillColor: st[1],
       fillOpacity: st[5],
-      color: level === "district" ? "#ffffff" : "#ffffff",
+      color: "#ffffff",
       weight: level === "district" ? 0.6 : 1,
       dashArray: props.schematic ? "4 3" : null,
     }, edge || {});
