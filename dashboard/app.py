@@ -673,6 +673,12 @@ def unit_options(dataset: Dataset, selected: str) -> list[str]:
     ]
 
 
+def unit_label(unit) -> str:
+    """The picker's label: name, code, and other names so that typing a news spelling finds it."""
+    also = f" – also {', '.join(unit.aliases)}" if unit.aliases else ""
+    return f"{unit.name_en} ({unit.unit}){also}"
+
+
 def detail_panel(dataset: Dataset, timeline: Timeline, day: date) -> None:
     code = st.session_state.selected
     options = unit_options(dataset, code)
@@ -682,9 +688,7 @@ def detail_panel(dataset: Dataset, timeline: Timeline, day: date) -> None:
         options,
         key="unit_picker",
         on_change=pick_unit,
-        format_func=lambda c: (
-            "Click the map or choose…" if not c else f"{dataset.units[c].name_en} ({c})"
-        ),
+        format_func=lambda c: "Click the map or choose…" if not c else unit_label(dataset.units[c]),
     )
     if not code:
         st.info(

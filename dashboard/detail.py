@@ -35,11 +35,13 @@ def html_text(value) -> str:
 
 
 def heading_html(state: UnitState) -> str:
-    """Name in English with the Dari name beside it, laid out right-to-left; all text escaped."""
+    """Name in English with the Dari name beside it, laid out right-to-left, then the kind, code
+    and other names (news spellings, later districts inside it); all text escaped."""
     unit = state.unit
     dari = f' <span dir="rtl" lang="fa">{html_text(unit.name_fa)}</span>' if unit.name_fa else ""
     kind = "Province" if unit.level == "province" else "District"
-    return f"<h3>{html_text(unit.name_en)}{dari}</h3><p>{kind} {html_text(unit.unit)}</p>"
+    also = f" · also {html_text(', '.join(unit.aliases))}" if unit.aliases else ""
+    return f"<h3>{html_text(unit.name_en)}{dari}</h3><p>{kind} {html_text(unit.unit)}{also}</p>"
 
 
 def status_html(state: UnitState, day: date) -> str:

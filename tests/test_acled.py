@@ -347,7 +347,18 @@ def test_an_upload_with_too_many_rows_is_refused_before_parsing(shipped):
     assert "more than 10 rows" in str(error.value) and "import-acled" in str(error.value)
 
 
-def test_an_alias_ties_an_event_to_its_district(shipped):
+@pytest.mark.parametrize(
+    "province, name, district",
+    [
+        ("AF27", "Panjwai", "AF2704"),  # news spelling
+        ("AF04", "Nerkh", "AF0402"),
+        ("AF12", "Khoshamand", "AF1216"),  # districts formed after 2014, in their 2014 district
+        ("AF17", "Nusay", "AF1722"),
+        ("AF17", "Maimay", "AF1727"),
+        ("AF19", "Gul Tapa", "AF1901"),
+    ],
+)
+def test_an_alias_ties_an_event_to_its_district(shipped, province, name, district):
     from dashboard.data.names import district_named, name_index
 
-    assert district_named(name_index(shipped.units), shipped.units, "AF27", "Panjwai") == "AF2704"
+    assert district_named(name_index(shipped.units), shipped.units, province, name) == district

@@ -50,6 +50,20 @@ def test_the_heading_escapes_names_and_keeps_them_on_one_line(tiny):
     assert "\n" not in heading
 
 
+def test_the_heading_lists_other_names_escaped(tiny):
+    from dataclasses import replace
+    from datetime import date
+
+    from dashboard.detail import heading_html
+
+    _, timeline = tiny
+    state = timeline.state("AF01", date(2021, 9, 4))
+    named = replace(state.unit, aliases=("Nerkh", "<b>Nirkh</b>"))
+    assert heading_html(replace(state, unit=named)).endswith(
+        "<p>Province AF01 · also Nerkh, &lt;b&gt;Nirkh&lt;/b&gt;</p>"
+    )
+
+
 def test_the_status_line_names_status_since_confidence_and_source(tiny):
     from datetime import date
 
