@@ -57,3 +57,21 @@ def test_every_cli_command_and_option_is_documented_in_the_readme():
                         name,
                         flag,
                     )
+
+
+def test_the_panjshir_example_is_what_status_prints(shipped):
+    """geodata/README.md quotes `status --date 2021-09-04` for Panjshir; it must stay true."""
+    import csv
+    import io
+    from datetime import date
+
+    from dashboard.export import state_csv
+    from dashboard.timeline import Timeline
+
+    text = (ROOT / "geodata" / "README.md").read_text(encoding="utf-8")
+    after = text[text.index("### Example: Panjshir on 2021-09-04") :]
+    block = after.split("```", 2)[1].strip().splitlines()
+    printed = state_csv(shipped, Timeline.from_dataset(shipped), date(2021, 9, 4)).splitlines()
+    wanted = [line for line in printed if line.startswith(("unit,", "AF08"))]
+    assert block == wanted
+    assert list(csv.reader(io.StringIO(block[-1])))[0][:2] == ["AF0807", "Paryan"]
