@@ -33,6 +33,21 @@ CHROMIUM_ARGS = [
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 
 
+def browser_tests_or_skip():
+    """``playwright.sync_api`` for a browser test module; skip the module, saying why, when
+    Debian's Chromium or the Playwright package is missing."""
+    import pytest
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(
+            f"no Chromium at {CHROMIUM}: install Debian's 'chromium' package to run browser tests",
+            allow_module_level=True,
+        )
+    return pytest.importorskip(
+        "playwright.sync_api", reason="the 'playwright' package is not installed"
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -207,3 +207,19 @@ def test_a_nul_byte_is_refused_not_stored(tiny_dir):
     path.write_bytes(path.read_bytes().replace(b"Synthetic test event 2", b"Synthetic\x00event"))
     found = problems(tiny_dir)
     assert [(p.file, p.row) for p in found] == [("events.csv", 3)] and "NUL" in found[0].message
+
+
+def test_every_bad_coordinate_in_a_file_is_reported(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "geodata", data)
+    path = data / "events.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    placed = [r for r in rows if r["latitude"]]
+    placed[0]["latitude"], placed[1]["longitude"], placed[2]["latitude"] = "95", "500", "10"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    found = sorted((p.row, p.field) for p in problems(data))
+    lines = [rows.index(r) + 2 for r in placed[:3]]
+    assert found == [(lines[0], "latitude"), (lines[1], "longitude"), (lines[2], "latitude")]

@@ -111,8 +111,10 @@ def events_from_table(
         _check_event_row(check, row, rec, provinces, seen)
         rows.append({c: rec.get(c, "") for c in (*EVENT_COLUMNS, *extras)} | {"row": row})
     frame = pd.DataFrame(rows, columns=[*EVENT_COLUMNS, *extras, "row"])
-    if not check.problems:
-        _check_places(check, frame, units, geometry, provinces)
+    # Rows whose coordinates are already refused are left out of the place checks; every other
+    # point is still checked, so that one bad row does not hide the next.
+    refused = {p.row for p in check.problems if p.field in ("latitude", "longitude")}
+    _check_places(check, frame[~frame["row"].isin(refused)], units, geometry, provinces)
     check.raise_if_any()
     frame = assign_units(_typed(frame), units, geometry)
     return frame.sort_values("event_date", kind="stable").reset_index(drop=True)

@@ -19,6 +19,7 @@ import pandas as pd
 
 from dashboard.mapview.assets import STATIC_DIR, write_static_json
 from dashboard.mapview.payload import MAX_MARKERS, aggregate_payload, keyed, marker_row
+from dashboard.mapview.pruning import static_path
 
 CHUNK = 1000
 
@@ -48,8 +49,11 @@ class EventFiles:
             weakref.finalize(self, shutil.rmtree, static_dir / self.folder, True)
 
     def chunk_url(self, number: int) -> str:
-        """The address of chunk ``number``; a row is ``null`` for an event with no place."""
-        if number not in self._urls:
+        """The address of chunk ``number``; a row is ``null`` for an event with no place.
+
+        The file is written again if it has gone (pruned while unused: see ``pruning``)."""
+        url = self._urls.get(number)
+        if url is None or not static_path(url, self.static_dir).exists():
             part = self.events.iloc[number * CHUNK : (number + 1) * CHUNK]
             rows = [
                 marker_row(e) if not pd.isna(e.latitude) else None
@@ -59,6 +63,10 @@ class EventFiles:
                 rows, "events", self.static_dir, folder=self.folder
             )
         return self._urls[number]
+
+    def urls(self) -> list[str]:
+        """The addresses of the chunks written so far."""
+        return list(self._urls.values())
 
     def payload(self, window: pd.DataFrame, units: dict, centres: dict) -> dict:
         """What the map needs to draw ``window`` (a filtered slice of this table).

@@ -17,6 +17,7 @@ from dashboard.mapview.assets import (
 from dashboard.mapview.basemap import attribution_text, has_schematic, layer_options
 from dashboard.mapview.eventfiles import EventFiles
 from dashboard.mapview.payload import style_track, unit_centres
+from dashboard.mapview.pruning import prune, refresh, used_files
 from dashboard.timeline import Timeline
 
 
@@ -57,15 +58,26 @@ def prepare_map(dataset: Dataset, timeline: Timeline, static_dir: Path = STATIC_
         "options",
         static_dir,
     )
+    options = {
+        "optionsUrl": options_url,
+        "geometryUrl": geometry_url,
+        "contextUrl": context_url,
+        "trackUrl": write_static_json(style_track(timeline), "track", static_dir),
+    }
+    prune(used_files(options.values(), static_dir), static_dir)
     return {
-        "options": {
-            "optionsUrl": options_url,
-            "geometryUrl": geometry_url,
-            "contextUrl": context_url,
-            "trackUrl": write_static_json(style_track(timeline), "track", static_dir),
-        },
+        "options": options,
         "centres": unit_centres(dataset.units, dataset.geometry),
         "tree": shapely.STRtree(dataset.geometry.geometry.values),
         "codes": list(dataset.geometry.index),
         "event_files": EventFiles(dataset.events, static_dir),
+        "static_dir": static_dir,
     }
+
+
+def files_missing(resources: dict) -> bool:
+    """Mark the static files of ``resources`` as in use; True if a map file has gone (another
+    process pruned it while this one sat idle), in which case the caller prepares them again."""
+    static_dir = resources["static_dir"]
+    refresh(used_files(resources["event_files"].urls(), static_dir))
+    return bool(refresh(used_files(resources["options"].values(), static_dir)))
