@@ -5,7 +5,9 @@
 For each count it writes the shipped data with that many synthetic events (``make_events.py``)
 to a temporary directory, then, in a fresh Python process each time, times
 ``dashboard.data.load_dataset`` (which validates every row and checks every point against its
-province) and ``Timeline.from_dataset``, and reads the process's peak resident memory. Three runs
+province) and ``Timeline.from_dataset``, then the three "Over time" charts' tables for the whole season
+(provinces, districts, area: the work behind the chart), and reads the process's peak resident
+memory. Three runs
 per count; the median is printed.
 """
 
@@ -31,9 +33,17 @@ from dashboard.timeline import Timeline
 t1 = time.perf_counter()
 dataset = load_dataset(sys.argv[1])
 t2 = time.perf_counter()
-Timeline.from_dataset(dataset)
+timeline = Timeline.from_dataset(dataset)
 t3 = time.perf_counter()
+from datetime import date
+from dashboard.charts import status_area, status_counts
+start, end = date(2021, 5, 1), date(2021, 9, 30)
+status_counts(timeline, dataset.units, start, end)
+status_counts(timeline, dataset.units, start, end, "district")
+status_area(dataset, timeline, start, end)
+t4 = time.perf_counter()
 print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "timeline_s": t3 - t2,
+                  "season_charts_s": t4 - t3,
                   "events": len(dataset.events),
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -52,8 +62,10 @@ def measure(directory: Path) -> dict:
 
 def main(argv: list[str]) -> int:
     counts = [int(a) for a in argv] or [1_000, 10_000, 100_000]
-    print("| events | load + validate s (median of 3) | timeline s | peak RSS MB |")
-    print("|---:|---:|---:|---:|")
+    print(
+        "| events | load + validate s (median of 3) | timeline s | season charts s | peak RSS MB |"
+    )
+    print("|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory(prefix="naqsha-load-") as tmp:
         for count in counts:
             directory = write_data_dir(count, Path(tmp) / str(count))
@@ -62,6 +74,7 @@ def main(argv: list[str]) -> int:
             print(
                 f"| {count:,} | {statistics.median(r['load_s'] for r in runs):.2f} "
                 f"| {statistics.median(r['timeline_s'] for r in runs):.3f} "
+                f"| {statistics.median(r['season_charts_s'] for r in runs):.3f} "
                 f"| {statistics.median(r['peak_rss_mb'] for r in runs):.0f} |",
                 flush=True,
             )

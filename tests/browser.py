@@ -35,17 +35,17 @@ MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 
 def browser_tests_or_skip():
     """``playwright.sync_api`` for a browser test module; skip the module, saying why, when
-    Debian's Chromium or the Playwright package is missing."""
+    Debian's Chromium is missing. Playwright is a declared test dependency: without it the
+    import fails, as a broken install should."""
     import pytest
+    from playwright import sync_api
 
     if not os.path.exists(CHROMIUM):
         pytest.skip(
             f"no Chromium at {CHROMIUM}: install Debian's 'chromium' package to run browser tests",
             allow_module_level=True,
         )
-    return pytest.importorskip(
-        "playwright.sync_api", reason="the 'playwright' package is not installed"
-    )
+    return sync_api
 
 
 def free_port() -> int:

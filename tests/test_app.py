@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -44,10 +46,17 @@ def test_default_view_is_4_september_with_a_summary():
 def test_changing_the_date_changes_the_state():
     app = start()
     app.slider(key="date").set_value(date(2021, 8, 1)).run()
-    assert metric(app, "Provinces: Government") is not None
-    assert metric(app, "Provinces: Taliban") is None
+    # Before Zaranj (6 Aug) no capital had fallen; Lashkar Gah, Kandahar and Herat were contested.
+    assert [(m.label, m.value) for m in app.metric] == [
+        ("Provinces: Government", "31"),
+        ("Provinces: Contested", "3"),
+    ]
     app.slider(key="date").set_value(date(2021, 8, 16)).run()
-    assert metric(app, "Provinces: Taliban") is not None
+    # After Kabul fell every capital but Panjshir's was Taliban-held.
+    assert [(m.label, m.value) for m in app.metric] == [
+        ("Provinces: Taliban", "33"),
+        ("Provinces: Resistance", "1"),
+    ]
     assert map_state(app)["date"] == "2021-08-16"
 
 
@@ -104,11 +113,20 @@ def test_broken_data_shows_a_clear_error_not_a_traceback(monkeypatch, tiny_dir):
     assert "missing column(s)" in app.code[0].value
 
 
-@pytest.mark.parametrize("window", ["that day", "last 7 days", "everything up to the date"])
-def test_event_windows(window):
+@pytest.mark.parametrize(
+    "window, placed, off_map",
+    [("that day", 2, 0), ("last 7 days", 6, 11), ("everything up to the date", 51, 97)],
+)
+def test_event_windows(window, placed, off_map):
+    """On 4 Sep 2021 (the default date), counted from events.csv: 2 events that day, 17 from
+    29 Aug to 4 Sep, 148 up to 4 Sep; of them 2, 6 and 51 have coordinates."""
     app = start()
     app.radio(key="window").set_value(window).run()
-    assert not app.exception
+    events = map_state(app)["events"]
+    assert sum(end - start for start, end in events["show"]) == placed
+    toggles = [t.label for t in app.toggle if t.key == "list_off_map"]
+    expected = f"List the {off_map} event(s) in this window with no place on the map"
+    assert toggles == ([expected] if off_map else [])
 
 
 def test_changes_between_two_dates_lists_and_highlights_units():
@@ -145,6 +163,22 @@ def test_export_and_citation_of_the_view():
         "Events shown as CSV",
         "Map as standalone HTML (works offline)",
     } <= set(labels)
+    files = {label: data for label, data, _, _ in app.session_state["exports"]["files"]}
+    geojson = json.loads(files["State as GeoJSON"])
+    assert len(geojson["features"]) == 432
+    panjshir = next(f for f in geojson["features"] if f["properties"]["unit"] == "AF08")
+    assert panjshir["properties"]["status"] == "partial"
+    rows = files["State as CSV"].splitlines()
+    assert rows[0] == "unit,name,level,parent,status,since,confidence,follows_province,source_url"
+    assert len(rows) == 433 and any(
+        r.startswith("AF0807,Paryan,district,AF08,taliban,") for r in rows
+    )
+    # The default window: the 17 events from 29 Aug to 4 Sep, one line each after the header.
+    events = list(csv.DictReader(io.StringIO(files["Events shown as CSV"])))
+    assert len(events) == 17 and {e["event_date"] for e in events} <= {
+        f"2021-{d}" for d in ("08-29", "08-30", "08-31", "09-01", "09-02", "09-03", "09-04")
+    }
+    assert "<html" in files["Map as standalone HTML (works offline)"][:500].lower()
 
 
 def test_over_time_chart_is_drawn():

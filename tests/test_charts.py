@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 
 import pytest
@@ -35,8 +34,10 @@ def test_the_fall_of_kabul_shifts_the_counts_on_15_august(shipped, shipped_timel
     before, after = table.loc["2021-08-14"], table.loc["2021-08-15"]
     assert shipped_timeline.state("AF01", date(2021, 8, 14)).status == "government"
     assert shipped_timeline.state("AF01", date(2021, 8, 15)).status == "taliban"
-    assert before["government"] >= 1 and after["government"] == 0
-    assert after["taliban"] > before["taliban"]
+    # 14 Aug: ten capitals still held (Kabul, Jalalabad, Mazar-i-Sharif fell on 14-15 Aug...);
+    # 15 Aug: all but Panjshir's Bazarak.
+    assert (before["taliban"], before["government"]) == (24, 10)
+    assert (after["taliban"], after["resistance"], after["government"]) == (33, 1, 0)
 
 
 def test_only_the_provinces_among_the_given_units_are_counted(shipped, shipped_timeline):
@@ -47,21 +48,22 @@ def test_only_the_provinces_among_the_given_units_are_counted(shipped, shipped_t
     assert counts.set_index("status").loc["taliban", "provinces"] == 1
 
 
+AREA_PUBLISHED_KM2 = 652_230
+AREA_UNSIMPLIFIED_KM2 = 641_868
+
+
 def test_area_sums_to_the_country_every_day(shipped, shipped_timeline):
     area = status_area(shipped, shipped_timeline, START, END)
     assert list(area.columns) == ["date", "status", "area_km2"]
     totals = area.groupby("date")["area_km2"].sum()
     assert len(totals) == 153
-    assert totals.min() == pytest.approx(642_000, rel=0.01)
+    # Independent figure: 652,230 km² (CIA World Factbook; 647,500 km² in its 2001 edition);
+    # the AIMS 2014 districts give 1.6 % less. Within that source, the simplified coverage
+    # keeps the unsimplified total (641,868 km², geodata/README.md "Boundaries") within 0.01 %.
+    assert totals.min() == pytest.approx(AREA_PUBLISHED_KM2, rel=0.02)
+    assert totals.min() == pytest.approx(AREA_UNSIMPLIFIED_KM2, rel=1e-4)
     assert totals.max() - totals.min() < 1e-6
     assert sum(province_areas(shipped).values()) == pytest.approx(totals.iloc[0])
-
-
-def test_a_whole_season_computes_well_under_a_second(shipped, shipped_timeline):
-    began = time.perf_counter()
-    status_counts(shipped_timeline, shipped.units, START, END)
-    status_area(shipped, shipped_timeline, START, END)
-    assert time.perf_counter() - began < 0.5
 
 
 def test_the_chart_has_the_picked_selection_the_colours_and_the_rule(shipped, shipped_timeline):

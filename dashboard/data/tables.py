@@ -319,8 +319,9 @@ class FieldChecker:
             self.add(
                 row,
                 name,
-                f"'{value}' is not an http(s) URL",
-                "give the full address, starting with https://",
+                f"'{value}' is not an http(s) URL that can be linked",
+                "give the full address, starting with https://, with any space, quote, < or >"
+                " percent-encoded (%20, %22, %3C, %3E)",
             )
         return value
 
@@ -358,13 +359,21 @@ class FieldChecker:
             raise DataError(self.problems)
 
 
+# Characters RFC 3986 never allows in an address (they must be percent-encoded): with them, a
+# URL could end an HTML attribute or a Markdown link early.
+NOT_IN_URLS = re.compile(r'[\s"<>\\^`{|}\x00-\x1f\x7f]')
+
+
 def is_web_url(value: str) -> bool:
-    """True for ``http://`` and ``https://`` addresses with a host, the only links we render."""
-    lowered = value.strip().lower()
+    """True for ``http://`` and ``https://`` addresses with a host and no character that an
+    address may not contain (spaces, quotes, angle brackets…): the only links we render."""
+    stripped = value.strip()
+    lowered = stripped.lower()
     return (
         (lowered.startswith("https://") or lowered.startswith("http://"))
         and len(lowered.split("/")) > 2
         and lowered.split("/")[2] != ""
+        and not NOT_IN_URLS.search(stripped)
     )
 
 
