@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit_folium import st_folium
 
+from dashboard.address import read_address
 from dashboard.charts import (
     control_chart,
     districts_chart,
@@ -48,7 +49,7 @@ from dashboard.export import (
     state_csv,
     state_geojson,
 )
-from dashboard.mapview.basemap import base_map, parse_view
+from dashboard.mapview.basemap import base_map
 from dashboard.mapview.eventfiles import EventFiles
 from dashboard.mapview.payload import (
     EVENT_TYPES,
@@ -125,15 +126,12 @@ def init_state(first: date, last: date, units: dict) -> None:
     """
     if "address_date" in st.session_state:
         return
-    params = st.query_params
-    try:
-        chosen = date.fromisoformat(params.get("date", ""))
-    except ValueError:
-        chosen = DEFAULT_DATE
-    st.session_state.address_date = min(max(chosen, first), last)
-    unit = params.get("unit", "")
-    st.session_state.selected = unit if unit in units else ""
-    st.session_state.address_view = parse_view(params.get("view", ""))
+    params = {key: st.query_params.get(key, "") for key in ("date", "unit", "view")}
+    address = read_address(params, first, last, units, DEFAULT_DATE)
+    st.session_state.address_date = address.date
+    st.session_state.selected = address.unit
+    st.session_state.address_view = address.view
+    st.session_state.address_notices = address.notices
 
 
 def jump(target: date) -> None:
@@ -161,6 +159,8 @@ def main() -> None:
     chosen = sidebar(dataset)
     st.title("Naqsha · نقشه")
     st.caption("Who controlled which part of Afghanistan on each day of 2021, and how we know.")
+    for notice in st.session_state.get("address_notices", ()):
+        st.info(markdown_text(notice), icon="ℹ️")
     view(dataset, timeline, resources, (first, last), chosen)
     if new_session:
         collect_closed_sessions()
@@ -298,7 +298,7 @@ def over_time_panel(
     else:
         chart = control_chart(status_area(dataset, timeline, first, last), "area_km2", day, title)
     st.altair_chart(
-        chart, on_select=pick_date, selection_mode="picked", key="chart", use_container_width=True
+        chart, on_select=pick_date, selection_mode="picked", key="chart", width="stretch"
     )
     st.caption(
         "Click the chart to move the map to that date. Districts: lines are this data's counts (a district with no record of its own counts in its province's status); points are totals published at the time (circles independent assessments, squares official statements, triangles claims), each linking to its source. Published totals use other district lists (370–421 districts). No sourced population figure per province is shipped, so there is no population view."
@@ -557,7 +557,8 @@ def active_directory() -> Path:
 
 
 def date_controls(timeline: Timeline, dataset: Dataset, first: date, last: date) -> date:
-    play, left, middle, right = st.columns([1, 1, 6, 1])
+    # Wide enough for "◀ Previous change" and "Next change ▶" on one line at 1400 px.
+    play, left, middle, right = st.columns([1.2, 1.8, 5, 1.8])
     # The slider first (its column keeps its place on the page): the buttons need its date.
     day = middle.slider(
         "Date",
@@ -608,7 +609,7 @@ def date_controls(timeline: Timeline, dataset: Dataset, first: date, last: date)
                 on_click=jump,
                 args=(key_date.date,),
                 key=f"key-{key_date.date}",
-                use_container_width=True,
+                width="stretch",
             )
     return day
 
@@ -616,8 +617,10 @@ def date_controls(timeline: Timeline, dataset: Dataset, first: date, last: date)
 def summary(timeline: Timeline, day: date) -> None:
     states = timeline.state_on(day)
     counts = summary_counts(states)
-    shown = [(s, n) for s, n in counts.items() if n]
-    for column, (status, count) in zip(st.columns(max(len(shown), 1)), shown, strict=False):
+    # Fixed places, zeros included, so that nothing moves between dates; "No record" only when
+    # some province has none on the date.
+    shown = [(s, n) for s, n in counts.items() if s != "unknown" or n]
+    for column, (status, count) in zip(st.columns(len(shown)), shown, strict=True):
         column.metric(f"Provinces: {STATUS_STYLES[status].label}", count)
     districts = summary_counts(states, "district")
     if any(districts.values()):

@@ -94,6 +94,11 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+def server_log(url: str) -> Path:
+    """The log file of the server :func:`streamlit_server` started at ``url``."""
+    return ROOT / "test-artifacts" / f"streamlit-{url.rsplit(':', 1)[1]}.log"
+
+
 @contextmanager
 def streamlit_server(
     script: str = "dashboard/app.py", env: dict | None = None, timeout: float = 90
@@ -101,9 +106,9 @@ def streamlit_server(
     """Run ``streamlit run script`` on a free port; yield its base URL; stop it afterwards."""
     port = free_port()
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    with open(ROOT / "test-artifacts" / f"streamlit-{port}.log", "w") as log:
+    url = f"http://127.0.0.1:{port}"
+    with open(server_log(url), "w") as log:
         process = start_streamlit(script, port, env, log)
-        url = f"http://127.0.0.1:{port}"
         try:
             wait_healthy(url, process, timeout)
             yield url

@@ -49,13 +49,19 @@ def test_changing_the_date_changes_the_state():
     # Before Zaranj (6 Aug) no capital had fallen; Lashkar Gah, Kandahar and Herat were contested.
     assert [(m.label, m.value) for m in app.metric] == [
         ("Provinces: Government", "31"),
+        ("Provinces: Taliban", "0"),
+        ("Provinces: Resistance", "0"),
         ("Provinces: Contested", "3"),
+        ("Provinces: Partial", "0"),
     ]
     app.slider(key="date").set_value(date(2021, 8, 16)).run()
     # After Kabul fell every capital but Panjshir's was Taliban-held.
     assert [(m.label, m.value) for m in app.metric] == [
+        ("Provinces: Government", "0"),
         ("Provinces: Taliban", "33"),
         ("Provinces: Resistance", "1"),
+        ("Provinces: Contested", "0"),
+        ("Provinces: Partial", "0"),
     ]
     assert map_state(app)["date"] == "2021-08-16"
 
@@ -78,11 +84,20 @@ def test_url_parameters_are_honoured():
     assert "Taliban" in " ".join(m.value for m in app.markdown)
 
 
-def test_bad_url_parameters_fall_back_quietly():
+def test_bad_url_parameters_fall_back_with_a_notice():
     app = start({"date": "not-a-date", "unit": "<script>"})
     assert not app.exception
     assert app.slider(key="date").value == date(2021, 9, 4)
     assert app.selectbox(key="unit_picker").value == ""
+    notices = [i.value for i in app.info if "link" in i.value]
+    assert len(notices) == 2 and "not\\-a\\-date" in notices[0]
+    assert "\\<script\\>" in notices[1]  # shown as typed, never as markup
+
+
+def test_a_lower_case_unit_code_in_a_link_is_accepted():
+    app = start({"date": "2021-09-04", "unit": "af08"})
+    assert app.selectbox(key="unit_picker").value == "AF08"
+    assert not [i for i in app.info if "link" in i.value]
 
 
 def test_next_and_previous_change_buttons_jump_between_changes():

@@ -21,6 +21,7 @@ from browser import (
     free_port,
     message_type,
     record_requests_off_localhost,
+    server_log,
     start_streamlit,
     stop,
     streamlit_server,
@@ -42,6 +43,12 @@ def server():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with streamlit_server() as url:
         yield url
+    # Every page these tests opened ran on this server: its log must hold no warning (such as
+    # a deprecated argument) and no traceback.
+    log = server_log(url).read_text(encoding="utf-8")
+    assert not [
+        line for line in log.splitlines() if re.search(r"warn|deprecat|traceback|error", line, re.I)
+    ], log[-3000:]
 
 
 @pytest.fixture(scope="module")
@@ -678,4 +685,33 @@ def test_scrubbing_back_and_forth_never_relies_on_the_browsers_message_cache(ser
     assert None not in types  # every frame decodes, so the check below means something
     assert "ref_hash" not in types and "delta" in types
     assert page.locator("[role=dialog]").count() == 0
+    assert_clean(page)
+
+
+def test_controls_fit_and_nothing_moves_between_dates(server, page):
+    page.goto(f"{server}/?date=2021-08-01")
+    wait_for_date(page, "2021-08-01")
+    for name in ("◀ Previous change", "Next change ▶"):
+        label = page.get_by_role("button", name=name).locator("p")
+        assert label.evaluate("e => e.scrollWidth <= e.clientWidth"), name  # not cut with "…"
+    metrics = page.locator("[data-testid='stMetric']")
+    before = [metrics.nth(i).bounding_box() for i in range(metrics.count())]
+    map_top = page.locator(MAP_FRAME).bounding_box()["y"]
+    slider = page.get_by_role("slider", name="Date")
+    slider.focus()
+    for _ in range(15):  # to 16 Aug: other statuses, other counts, the same places
+        page.keyboard.press("ArrowRight")
+    wait_for_date(page, "2021-08-16")
+    assert [metrics.nth(i).bounding_box() for i in range(metrics.count())] == before
+    assert page.locator(MAP_FRAME).bounding_box()["y"] == map_top
+    assert_clean(page)
+
+
+def test_a_link_it_cannot_follow_says_so(server, page):
+    page.goto(f"{server}/?date=2030-01-01&unit=af08")
+    wait_for_date(page, "2021-09-30")
+    expect(page.get_by_text("The link's date 2030-01-01 is outside the data")).to_be_visible()
+    # A code in lower case is still understood: Panjshir is open, and no notice says otherwise.
+    page.get_by_role("heading", name="Panjshir").wait_for(timeout=30_000)
+    assert page.get_by_text("is not a province or district code").count() == 0
     assert_clean(page)
