@@ -111,9 +111,50 @@ def last_confirmed(timeline: Timeline, code: str, day: date) -> date | None:
     return max(dates) if dates else None
 
 
+DERIVED_NOTE = (
+    "Derived: no record of the province itself covers these dates, so its status comes from its "
+    "districts' records (partial when they are held by different sides); the source is the most "
+    "recent district record."
+)
+
+
+def derived_rows(timeline: Timeline, code: str) -> list[dict]:
+    """A province's periods whose status is derived from its districts, as history rows, so
+    that its history agrees with its status line."""
+    if timeline.units[code].level != "province":
+        return []
+    rows: list[dict] = []
+    for day in timeline.change_dates():
+        state = timeline.state(code, day)
+        derived = state.record is not None and state.record.unit != code
+        last = rows[-1] if rows else None
+        if last and last["_open"] and (not derived or last["_status"] != state.status):
+            last["to"], last["_open"] = (day - timedelta(days=1)).isoformat(), False
+        if derived and not (last and last["_open"]):
+            rows.append(
+                {
+                    "unit": timeline.units[code].name_en,
+                    "from": day.isoformat(),
+                    "to": "",
+                    "status": status_label(state.status),
+                    "confidence": state.confidence,
+                    "claimed by": "",
+                    "disputed by": "",
+                    "date": "derived",
+                    "source": safe_link(state.record.source_url),
+                    "publisher": state.record.source_publisher,
+                    "note": DERIVED_NOTE,
+                    "_status": state.status,
+                    "_open": True,
+                }
+            )
+    return [{k: v for k, v in row.items() if not k.startswith("_")} for row in rows]
+
+
 def history_table(timeline: Timeline, code: str) -> pd.DataFrame:
-    """Every record of the unit (and, for a province, of its districts) with its source."""
-    rows = []
+    """Every record of the unit (and, for a province, of its districts) with its source, and a
+    province's derived periods (see :func:`derived_rows`), by date."""
+    rows = derived_rows(timeline, code)
     for r in timeline.records_of(code):
         rows.append(
             {
@@ -130,7 +171,7 @@ def history_table(timeline: Timeline, code: str) -> pd.DataFrame:
                 "note": r.note,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(sorted(rows, key=lambda row: row["from"]))
 
 
 def districts_table(timeline: Timeline, code: str, day: date) -> pd.DataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 
 import pytest
 
@@ -130,3 +131,18 @@ def test_the_status_line_escapes_a_records_text(tiny):
         "(https://example.org/?q=&lt;b&gt;)</p>"
     )
     assert "<img" not in line and "<i>" not in line
+
+
+def test_a_split_provinces_history_shows_its_derived_periods(shipped_timeline):
+    """On 10 Sep the status line says "Taliban since 2021-09-06"; the history must agree."""
+    from dashboard.detail import history_table
+
+    table = history_table(shipped_timeline, "AF08")
+    own = table[table["unit"] == "Panjshir"][["from", "to", "status", "date"]]
+    assert own.values.tolist() == [
+        ["2021-05-01", "2021-08-14", "Government", "day"],
+        ["2021-08-15", "2021-08-31", "Resistance", "day"],
+        ["2021-09-01", "2021-09-05", "Partial", "derived"],
+        ["2021-09-06", "", "Taliban", "derived"],
+    ]
+    assert shipped_timeline.state("AF08", date(2021, 9, 10)).since == date(2021, 9, 6)
