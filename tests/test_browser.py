@@ -715,3 +715,55 @@ def test_a_link_it_cannot_follow_says_so(server, page):
     page.get_by_role("heading", name="Panjshir").wait_for(timeout=30_000)
     assert page.get_by_text("is not a province or district code").count() == 0
     assert_clean(page)
+
+
+def test_legend_folds_and_popups_unfold_their_notes(server, page):
+    page.goto(f"{server}/?date=2021-08-26")
+    wait_for_date(page, "2021-08-26")
+    frame = map_frame(page)
+    legend = frame.locator(".naqsha-legend")
+    expect(legend).to_contain_text("Civilians")  # marker names, no hovering
+    legend.locator(".naqsha-legend-toggle").click()
+    expect(legend.locator(".naqsha-legend-body")).to_be_hidden()
+    legend.locator(".naqsha-legend-toggle").click()
+    expect(legend.locator(".naqsha-legend-body")).to_be_visible()
+    # Clusters are black and white, not in the status colours.
+    cluster = frame.locator(".marker-cluster div").first
+    cluster.wait_for(timeout=30_000)
+    assert cluster.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(51, 51, 51)"
+    map_document(page).evaluate(
+        """() => new Promise(done => {
+            const marker = Naqsha.eventLayer.getLayers()[0];
+            Naqsha.eventLayer.zoomToShowLayer(marker, () => { marker.openPopup(); done(); });
+        })"""
+    )
+    notes = frame.locator(".leaflet-popup .naqsha-notes")
+    expect(notes).to_have_class(re.compile("naqsha-notes-folded"))
+    folded = notes.evaluate("e => e.clientHeight")
+    frame.locator(".leaflet-popup .naqsha-more").click()
+    expect(notes).not_to_have_class(re.compile("naqsha-notes-folded"))
+    assert notes.evaluate("e => e.clientHeight") >= folded
+    assert_clean(page)
+
+
+def test_tooltips_are_wide_enough_to_read(server, page):
+    page.goto(f"{server}/?date=2021-08-01")
+    wait_for_date(page, "2021-08-01")
+    frame = map_frame(page)
+    # Hover the middle of Badghis's Qala-i-Naw district, away from the legend and markers.
+    x, y, under = map_document(page).evaluate(
+        """() => {
+            const layer = Naqsha.layers.find(l => l.feature.properties.unit === "AF3101");
+            const p = window.map.latLngToContainerPoint(layer.getCenter());
+            const r = window.map.getContainer().getBoundingClientRect();
+            const top = document.elementFromPoint(r.left + p.x, r.top + p.y);
+            return [r.left + p.x, r.top + p.y, top.getAttribute("class")];
+        }"""
+    )
+    assert "naqsha-unit" in under, under
+    box = page.locator(MAP_FRAME).last.bounding_box()
+    page.mouse.move(box["x"] + x - 5, box["y"] + y - 5)
+    page.mouse.move(box["x"] + x, box["y"] + y, steps=3)
+    tip = frame.locator(".leaflet-tooltip .naqsha-tip").filter(has_text="Qala-I- Naw")
+    tip.wait_for(timeout=30_000)
+    assert tip.bounding_box()["width"] >= 160  # a date and a status fit on their lines

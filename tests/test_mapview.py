@@ -351,3 +351,23 @@ def test_a_sessions_event_files_are_private_and_deleted_with_it(tiny, tmp_path):
     gc.collect()
     assert not (tmp_path / "data" / folder).exists()
     assert list((tmp_path / "data").iterdir()) == []
+
+
+def test_a_place_is_named_once_and_notes_are_sent_whole():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from dashboard.mapview.payload import marker_row, place_text
+
+    assert place_text("Kabul", "Kabul", "kabul ") == "Kabul"
+    assert place_text("Bazarak", "", "Panjshir") == "Bazarak, Panjshir"
+    notes = "x" * 5000
+    event = SimpleNamespace(
+        event_type="Battles", sub_event_type="Armed clash", location="Kabul", admin2="Kabul",
+        admin1="Kabul", notes=notes, latitude=34.5, longitude=69.2, fatalities=float("nan"),
+        geo_precision=1, time_precision=1, event_date=pd.Timestamp("2021-08-26"),
+        source_url="https://example.org/", source="Pub",
+    )  # fmt: skip
+    row = marker_row(event)
+    assert row[5] == "Kabul" and row[6] == notes

@@ -15,7 +15,7 @@ UNCERTAIN = {
     "pattern": "low",
 }
 INHERITED = {
-    "label": "Faded: district with no record of its own (shows its province)",
+    "label": "Faded: no record of its own (shows its province)",
     "description": "No source gives this district's status on the date; it follows its province",
     "colour": STATUS_STYLES["government"].colour,
     "pattern": "faded",
@@ -29,6 +29,18 @@ SCHEMATIC = {
 }
 
 
+# The legend's event key is always shown, so its names are short (the full ACLED type is the
+# row's tooltip).
+EVENT_SHORT_NAMES = {
+    "Battles": "Battles",
+    "Explosions/Remote violence": "Explosions",
+    "Violence against civilians": "Civilians",
+    "Protests": "Protests",
+    "Riots": "Riots",
+    "Strategic developments": "Strategic",
+}
+
+
 def legend_spec(schematic: bool = False) -> dict:
     """The legend's rows: every status, how uncertainty is drawn, inherited district statuses,
     schematic shapes (only when
@@ -39,7 +51,7 @@ def legend_spec(schematic: bool = False) -> dict:
     dict
         ``title``; ``rows``: ``label``, ``description``, ``colour`` and ``pattern`` (``solid``,
         ``hatch``, ``cross``, ``low``, ``faded`` or ``outline``); ``events``: ``name``, ``colour``,
-        ``letter`` in marker-type order.
+        ``letter`` in marker-type order, and ``short``, the name the key shows.
     """
     rows = [
         {"label": s.label, "description": s.description, "colour": s.colour, "pattern": s.pattern}
@@ -50,7 +62,7 @@ def legend_spec(schematic: bool = False) -> dict:
     if schematic:
         rows.append(SCHEMATIC)
     events = [
-        {"name": name, "colour": colour, "letter": letter}
+        {"name": name, "short": EVENT_SHORT_NAMES[name], "colour": colour, "letter": letter}
         for name, (colour, letter) in EVENT_STYLES.items()
     ]
     return {"title": "Control", "rows": rows, "events": events}

@@ -20,8 +20,6 @@ from dashboard.timeline.core import ONE_DAY
 
 # Above this many events in the window the map shows counts per province instead of markers.
 MAX_MARKERS = 2000
-# Popups show this much of an event's notes; the detail panel shows them whole.
-NOTES_CHARS = 240
 EVENT_TYPES = list(EVENT_STYLES)
 
 
@@ -152,6 +150,16 @@ def keyed(payload: dict) -> dict:
     return {**payload, "key": hashlib.sha1(text.encode()).hexdigest()[:12]}
 
 
+def place_text(*names: str) -> str:
+    """The place from the most to the least precise name, each said once: ``Kabul, Kabul,
+    Kabul`` is just ``Kabul``."""
+    seen: list[str] = []
+    for name in names:
+        if name and name.strip().casefold() not in {s.casefold() for s in seen}:
+            seen.append(name.strip())
+    return ", ".join(seen)
+
+
 def marker_row(e) -> list:
     """One event (a row from ``itertuples``) as the list the map's popup reads."""
     type_index = EVENT_TYPES.index(e.event_type) if e.event_type in EVENT_TYPES else -1
@@ -162,8 +170,8 @@ def marker_row(e) -> list:
     if not pd.isna(e.time_precision) and e.time_precision > 1:
         precision.append(f"date approximate (time precision {e.time_precision})")
     title = f"{e.event_type}: {e.sub_event_type}"
-    place = ", ".join(p for p in (e.location, e.admin2, e.admin1) if p)
-    notes = e.notes if len(e.notes) <= NOTES_CHARS else e.notes[: NOTES_CHARS - 1] + "…"
+    place = place_text(e.location, e.admin2, e.admin1)
+    notes = e.notes
     return [
         round(e.latitude, 5),
         round(e.longitude, 5),

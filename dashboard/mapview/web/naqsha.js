@@ -64,26 +64,43 @@
   }
   function legendBox(spec) {
     var box = el("div", null, "naqsha-legend");
-    box.appendChild(el("strong", spec.title));
+    // The title is a button that folds the legend away (and back), so it never has to hide
+    // the part of the map a reader is looking at.
+    var toggle = el("button", spec.title + " ▾", "naqsha-legend-toggle");
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "true");
+    var body = el("div", null, "naqsha-legend-body");
+    toggle.addEventListener("click", function (e) {
+      e.stopPropagation();
+      var open = box.classList.toggle("naqsha-legend-folded") === false;
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.textContent = spec.title + (open ? " ▾" : " ▸");
+    });
+    L.DomEvent.disableClickPropagation(box);
+    box.appendChild(toggle);
+    box.appendChild(body);
     spec.rows.forEach(function (row, i) {
       var line = el("div");
       line.title = row.description;
       line.appendChild(swatch(row, "naqsha-legend-" + i));
       line.appendChild(document.createTextNode(row.label));
-      box.appendChild(line);
+      body.appendChild(line);
     });
-    var events = el("div", "Events: ");
+    body.appendChild(el("div", "Events:", "naqsha-legend-events-title"));
+    var grid = el("div", null, "naqsha-legend-events");
+    body.appendChild(grid);
     spec.events.forEach(function (ev, i) {
+      // Each marker with its name, readable without hovering.
+      var line = el("div", null, "naqsha-legend-event");
+      line.title = ev.name;
       var icon = el("span", null, "naqsha-ev naqsha-ev-" + i);
-      icon.title = ev.name;
-      icon.style.display = "inline-block";
-      icon.style.marginRight = "3px";
       var letter = el("span", ev.letter);
       letter.style.background = ev.colour;
       icon.appendChild(letter);
-      events.appendChild(icon);
+      line.appendChild(icon);
+      line.appendChild(document.createTextNode(ev.short || ev.name));
+      grid.appendChild(line);
     });
-    box.appendChild(events);
     return box;
   }
 
@@ -233,7 +250,19 @@
       var box = el("div", null, "naqsha-popup");
       box.appendChild(el("strong", row[3] + " · " + row[4]));
       if (row[5]) box.appendChild(el("div", row[5]));
-      if (row[6]) box.appendChild(el("p", row[6]));
+      if (row[6]) {
+        // The whole note, folded to a few lines with a button to unfold it: notes record the
+        // differing tolls and claims, which a cut would hide.
+        var notes = el("p", row[6], "naqsha-notes naqsha-notes-folded");
+        box.appendChild(notes);
+        var more = el("button", "Show all", "naqsha-more");
+        more.type = "button";
+        more.addEventListener("click", function () {
+          var folded = notes.classList.toggle("naqsha-notes-folded");
+          more.textContent = folded ? "Show all" : "Show less";
+        });
+        box.appendChild(more);
+      }
       box.appendChild(el("div", "Fatalities: " + (row[7] === null || row[7] === "" ? "not reported" : row[7])));
       if (row[10]) box.appendChild(el("div", row[10], "naqsha-tip-note"));
       var url = safeUrl(row[8]);
