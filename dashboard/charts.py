@@ -139,7 +139,7 @@ def control_chart(frame: pd.DataFrame, value_column: str, day: date, title: str)
             tooltip=[alt.Tooltip("date:N", title="Date"), alt.Tooltip("status:N")],
         )
     )
-    return alt.layer(area, _date_picker(frame, x), _date_rule(day, x)).properties(
+    return alt.layer(area, _date_picker(frame, x, value_column), _date_rule(day, x)).properties(
         title=title, height=220
     )
 
@@ -218,7 +218,7 @@ def districts_chart(frame: pd.DataFrame, points: pd.DataFrame, day: date, title:
             tooltip=[alt.Tooltip("date:N"), alt.Tooltip("label:N", title="Figure"), "source_url:N"],
         )
     )
-    layers = [lines, _date_picker(frame, x), published, _date_rule(day, x)]
+    layers = [lines, _date_picker(frame, x, "districts"), published, _date_rule(day, x)]
     # Sources open in a new tab (vega-embed reads usermeta.embedOptions), not in the app's own.
     return alt.layer(*layers).properties(
         title=title, height=260, usermeta={"embedOptions": {"loader": {"target": "_blank"}}}
@@ -241,15 +241,21 @@ def _date_axis() -> alt.X:
     return alt.X("t:T", title="Date", scale=alt.Scale(type="utc"), axis=alt.Axis(format="%d %b"))
 
 
-def _date_picker(frame: pd.DataFrame, x: alt.X) -> alt.Chart:
+def _date_picker(frame: pd.DataFrame, x: alt.X, value_column: str) -> alt.Chart:
     """An invisible point per day carrying the ``picked`` selection: a click anywhere selects
-    the nearest day."""
+    the nearest day, and hovering shows that day's figure for every status."""
     picked = alt.selection_point(name=SELECTION, fields=["date"], on="click", nearest=True)
+    wide = frame.pivot(index="date", columns="status", values=value_column).reset_index()
+    statuses = [s for s in STATUS_STYLES if s in wide.columns]
+    fmt = ",.0f"
+    tooltip = [alt.Tooltip("date:N", title="Date (click to show it on the map)")] + [
+        alt.Tooltip(f"{s}:Q", title=STATUS_STYLES[s].label, format=fmt) for s in statuses
+    ]
     return (
-        alt.Chart(frame[frame["status"] == next(iter(STATUS_STYLES))])
+        alt.Chart(wide)
         .transform_calculate(t="toDate(datum.date)")
         .mark_point(opacity=0, size=1)
-        .encode(x=x, tooltip=[alt.Tooltip("date:N", title="Pick date")])
+        .encode(x=x, tooltip=tooltip)
         .add_params(picked)
     )
 

@@ -40,8 +40,16 @@ def heading_html(state: UnitState) -> str:
     unit = state.unit
     dari = f' <span dir="rtl" lang="fa">{html_text(unit.name_fa)}</span>' if unit.name_fa else ""
     kind = "Province" if unit.level == "province" else "District"
+    capital = (
+        f" · capital {html_text(unit.centre_name)}"
+        if unit.level == "province" and unit.centre_name
+        else ""
+    )
     also = f" · also {html_text(', '.join(unit.aliases))}" if unit.aliases else ""
-    return f"<h3>{html_text(unit.name_en)}{dari}</h3><p>{kind} {html_text(unit.unit)}{also}</p>"
+    return (
+        f"<h3>{html_text(unit.name_en)}{dari}</h3>"
+        f"<p>{kind} {html_text(unit.unit)}{capital}{also}</p>"
+    )
 
 
 def status_html(state: UnitState, day: date) -> str:

@@ -7,7 +7,14 @@ from datetime import date
 
 import pytest
 
-from dashboard.charts import control_chart, province_areas, status_area, status_counts
+from dashboard.charts import (
+    control_chart,
+    districts_chart,
+    province_areas,
+    published_points,
+    status_area,
+    status_counts,
+)
 from dashboard.mapview.style import STATUS_STYLES
 
 START, END = date(2021, 5, 1), date(2021, 9, 30)
@@ -96,3 +103,15 @@ def test_the_area_chart_labels_its_axis_in_km2(shipped, shipped_timeline):
     area = status_area(shipped, shipped_timeline, date(2021, 9, 1), date(2021, 9, 7))
     spec = control_chart(area, "area_km2", date(2021, 9, 4), "Area by status").to_dict()
     assert spec["layer"][0]["encoding"]["y"]["title"] == "Area (km²)"
+
+
+def test_hovering_a_day_shows_every_status_figure(shipped, shipped_timeline):
+    counts = status_counts(shipped_timeline, shipped.units, START, END, "district")
+    spec = districts_chart(counts, published_points(shipped.published_counts, START, END),
+                           date(2021, 8, 15), "t").to_dict()  # fmt: skip
+    picker = spec["layer"][1]
+    titles = [t["title"] for t in picker["encoding"]["tooltip"]]
+    assert titles == ["Date (click to show it on the map)", "Government", "Taliban",
+                      "Resistance", "Contested", "Partial", "No record"]  # fmt: skip
+    row = next(r for r in spec["datasets"][picker["data"]["name"]] if r["date"] == "2021-08-15")
+    assert (row["taliban"], row["resistance"], row["government"]) == (391, 7, 0)

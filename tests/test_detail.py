@@ -76,11 +76,16 @@ def test_the_heading_escapes_names_and_keeps_them_on_one_line(tiny):
 
     _, timeline = tiny
     state = timeline.state("AF01", __import__("datetime").date(2021, 9, 4))
-    hostile = replace(state.unit, name_en="<b>x</b>\n\n![i](http://e/x.png)", name_fa="<i>y</i>")
+    hostile = replace(
+        state.unit,
+        name_en="<b>x</b>\n\n![i](http://e/x.png)",
+        name_fa="<i>y</i>",
+        centre_name="<i>c</i>",
+    )
     heading = heading_html(replace(state, unit=hostile))
     assert heading == (
         '<h3>&lt;b&gt;x&lt;/b&gt; ![i](http://e/x.png) <span dir="rtl" lang="fa">&lt;i&gt;y&lt;/i&gt;</span>'
-        "</h3><p>Province AF01</p>"
+        "</h3><p>Province AF01 · capital &lt;i&gt;c&lt;/i&gt;</p>"
     )
     assert "\n" not in heading
 
@@ -95,7 +100,7 @@ def test_the_heading_lists_other_names_escaped(tiny):
     state = timeline.state("AF01", date(2021, 9, 4))
     named = replace(state.unit, aliases=("Nerkh", "<b>Nirkh</b>"))
     assert heading_html(replace(state, unit=named)).endswith(
-        "<p>Province AF01 · also Nerkh, &lt;b&gt;Nirkh&lt;/b&gt;</p>"
+        "<p>Province AF01 · capital Alpha Town · also Nerkh, &lt;b&gt;Nirkh&lt;/b&gt;</p>"
     )
 
 
