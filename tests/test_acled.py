@@ -16,13 +16,20 @@ from dashboard.data.acled import (
     actor_status,
     merge_events,
     name_key,
-    parse_acled_date,
     read_acled,
     suggested_changes,
     suggestions_csv,
     write_events_csv,
 )
 from dashboard.data.control import load_control
+from dashboard.data.dates import (
+    AMBIGUOUS,
+    DAY_FIRST,
+    MONTH_FIRST,
+    date_problem,
+    numeric_order,
+    parse_date,
+)
 from dashboard.data.events import EVENT_COLUMNS, load_events
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -95,16 +102,69 @@ def test_pre2023_layout_with_long_dates_gives_the_same_events(old_import, new_im
 
 
 @pytest.mark.parametrize(
-    ("text", "iso"),
-    [("2021-08-15", "2021-08-15"), ("15 August 2021", "2021-08-15"), ("05 May 2021", "2021-05-05")],
+    ("text", "iso", "label"),
+    [
+        ("2021-08-15", "2021-08-15", "YYYY-MM-DD"),
+        ("15 August 2021", "2021-08-15", "15 August 2021"),
+        ("09 May 2020", "2020-05-09", "15 August 2021"),
+        ("9-May-20", "2020-05-09", "15-Aug-21"),
+        ("15-Aug-2021", "2021-08-15", "15-Aug-2021"),
+    ],
 )
-def test_both_acled_date_formats_parse(text, iso):
-    assert parse_acled_date(text).isoformat() == iso
+def test_the_date_formats_of_acled_and_spreadsheets_parse(text, iso, label):
+    parsed, read_as = parse_date(text)
+    assert (parsed.isoformat(), read_as) == (iso, label)
 
 
-@pytest.mark.parametrize("text", ["2021-13-45", "Aug 15, 2021", "15/08/2021", ""])
-def test_other_date_formats_do_not_parse(text):
-    assert parse_acled_date(text) is None
+@pytest.mark.parametrize("text", ["2021-13-45", "Aug 15, 2021", "15/08/2021", "20210815", ""])
+def test_other_dates_do_not_parse_without_the_files_order(text):
+    assert parse_date(text) == (None, "")
+
+
+def test_numeric_dates_are_read_only_in_the_order_the_file_shows():
+    assert numeric_order(["05/09/2020", "25/09/2020"]) == DAY_FIRST
+    assert parse_date("05/09/2020", DAY_FIRST)[0].isoformat() == "2020-09-05"
+    assert numeric_order(["05/09/2020", "09/25/2020"]) == MONTH_FIRST
+    assert parse_date("05/09/2020", MONTH_FIRST)[0].isoformat() == "2020-05-09"
+    assert numeric_order(["05/09/2020", "01/02/2021"]) == AMBIGUOUS
+    assert numeric_order(["25/09/2020", "09/25/2020"]) == "contradictory"
+    assert numeric_order(["2021-08-15"]) == ""
+    assert date_problem("05/09/2020", AMBIGUOUS) == (
+        "'05/09/2020' could be day/month or month/day, and no date in the file has a number "
+        "above 12 to tell which"
+    )
+
+
+def spreadsheet_copy(tmp_path, dates: list[str]) -> Path:
+    """The 2023-layout fixture with its dates replaced, as a spreadsheet would save them."""
+    fixture = ACLED / "acled_2023_layout.csv"
+    rows = list(csv.DictReader(fixture.open(encoding="utf-8")))
+    for rec, new in zip(rows, dates, strict=False):
+        rec["event_date"] = new
+    path = tmp_path / "resaved.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_a_spreadsheet_saved_export_imports_and_says_how_its_dates_were_read(shipped, tmp_path):
+    path = spreadsheet_copy(tmp_path, ["8-May-21", "22/06/2021"])
+    imported = read_acled(path, path.name, shipped.units, shipped.geometry)
+    dates = set(imported.events["event_date"].dt.strftime("%Y-%m-%d"))
+    assert {"2021-05-08", "2021-06-22"} <= dates
+    assert imported.report.summary().startswith("Dates read as YYYY-MM-DD, 15-Aug-21, DD/MM/YYYY. ")
+
+
+def test_an_ambiguous_numeric_date_is_refused_with_its_row(shipped, tmp_path):
+    path = spreadsheet_copy(tmp_path, ["05/09/2021"])
+    with pytest.raises(DataError) as error:
+        read_acled(path, path.name, shipped.units, shipped.geometry)
+    [problem] = error.value.problems
+    assert (problem.file, problem.row, problem.field) == ("resaved.csv", 2, "event_date")
+    assert "no date in the file has a number above 12" in problem.message
+    assert "YYYY-MM-DD" in problem.fix
 
 
 def test_an_upload_as_bytes_reads_like_a_file(shipped, new_import):
@@ -120,7 +180,9 @@ def test_match_report_counts_points_names_and_unmatched(new_import):
     assert (report.by_point, report.by_name, report.unmatched) == (8, 2, 1)
     assert report.unmatched_events == [(12, "Tarinkot", "Urozgan")]
     assert "row 12: Tarinkot (Urozgan)" in report.summary()
-    assert report.summary().startswith("8 event(s) placed by their coordinates, 2 by")
+    assert report.summary().startswith(
+        "Dates read as YYYY-MM-DD. 8 event(s) placed by their coordinates, 2 by"
+    )
 
 
 def test_precise_points_use_polygons(new_import):
@@ -194,8 +256,8 @@ def test_header_only_file_is_refused(shipped):
 def test_bad_dates_name_their_rows(shipped):
     problems = problems_of(shipped, "acled_bad_dates.csv")
     assert [(p.row, p.field) for p in problems] == [(3, "event_date"), (4, "event_date")]
-    assert "'2021-13-45' is not a valid date" in problems[0].message
-    assert "15 August 2021" in problems[0].fix
+    assert "'2021-13-45' is not a date in a known format" in problems[0].message
+    assert "YYYY-MM-DD" in problems[0].fix
 
 
 def test_swapped_coordinates_say_swap_them(shipped):

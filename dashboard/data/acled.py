@@ -12,13 +12,21 @@ import io
 import os
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from dashboard.data.dates import (
+    DATE_FIX,
+    DAY_FIRST,
+    MONTH_FIRST,
+    TEXT_FORMATS,
+    date_problem,
+    numeric_order,
+    parse_date,
+)
 from dashboard.data.events import (
     EVENT_COLUMNS,
     EVENT_TAXONOMY,
@@ -49,8 +57,6 @@ LAYOUT_2023 = "2023"
 LAYOUT_OLD = "pre-2023"
 _OLD_ONLY = ("event_id_no_cnty", "data_id", "iso3")
 _NEW_ONLY = ("disorder_type", "civilian_targeting", "tags")
-_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y")
-_DATE_FIX = "write the date as YYYY-MM-DD (e.g. 2021-08-15) or as ACLED's older '15 August 2021'"
 _KEPT = (
     "actor2", "country", "admin1", "admin2", "location", "notes", "source",
 )  # fmt: skip
@@ -85,6 +91,7 @@ class MatchReport:
     by_name: int = 0
     unmatched: int = 0
     unmatched_events: list[tuple[int, str, str]] = field(default_factory=list)
+    date_formats: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """One paragraph for the user: counts, then the unmatched events by row."""
@@ -92,6 +99,8 @@ class MatchReport:
             f"{self.by_point} event(s) placed by their coordinates, {self.by_name} by their "
             f"admin1/admin2 names, {self.unmatched} not tied to any unit"
         )
+        if self.date_formats:
+            text = f"Dates read as {', '.join(self.date_formats)}. " + text
         if self.unmatched_events:
             listed = "; ".join(
                 f"row {row}: {location or 'no location'} ({admin1 or 'no admin1'})"
@@ -157,8 +166,9 @@ def read_acled(
     -----
     ACLED exports carry no link to the reports behind an event, so every imported event gets
     ``source_url`` = ``https://acleddata.com/`` and ``confidence`` = ``medium``; ACLED's own
-    ``source`` text (the outlets it cites) is kept. Dates may be ``YYYY-MM-DD`` or, in older
-    exports, ``15 August 2021``. ``time_precision`` and ``geo_precision`` must be 1, 2 or 3.
+    ``source`` text (the outlets it cites) is kept. Dates are read as
+    :mod:`dashboard.data.dates` says (ACLED's and spreadsheets' formats; numeric ones only in
+    the order the file shows), and the report names the formats read. ``time_precision`` and ``geo_precision`` must be 1, 2 or 3.
     A point outside the country is an error (the fix says to swap the coordinates when the
     swapped point lies in the country), so the events load like the shipped ones.
 
@@ -170,7 +180,9 @@ def read_acled(
     table = read_csv(source, name, required=ACLED_REQUIRED, max_bytes=max_bytes, max_rows=max_rows)
     check = FieldChecker(name)
     seen: dict[str, int] = {}
-    rows = [_acled_row(check, row, rec, seen) for row, rec in table.rows]
+    order = numeric_order(rec.get("event_date", "") for _, rec in table.rows)
+    formats: set[str] = set()
+    rows = [_acled_row(check, row, rec, seen, order, formats) for row, rec in table.rows]
     frame = pd.DataFrame(rows, columns=[*EVENT_COLUMNS, "row"])
     if not check.problems:
         placed = np.ones(len(frame), dtype=bool)
@@ -180,6 +192,9 @@ def read_acled(
     check.raise_if_any()
     frame = assign_units(_typed(frame), units, geometry)
     frame, report = _match_units(frame, units)
+    report.date_formats = tuple(
+        f for f in (*TEXT_FORMATS.values(), DAY_FIRST, MONTH_FIRST) if f in formats
+    )
     frame = frame[[*EVENT_COLUMNS, "row", "province", "district"]]
     events = frame.sort_values("event_date", kind="stable").reset_index(drop=True)
     return AcledImport(name, _layout(table.columns), events, report)
@@ -194,7 +209,12 @@ def _layout(columns: list[str]) -> str:
 
 
 def _acled_row(
-    check: FieldChecker, row: int, rec: dict[str, str], seen: dict[str, int]
+    check: FieldChecker,
+    row: int,
+    rec: dict[str, str],
+    seen: dict[str, int],
+    order: str,
+    formats: set[str],
 ) -> dict[str, object]:
     event_id = check.text(row, rec, "event_id_cnty")
     if event_id and event_id in seen:
@@ -214,7 +234,7 @@ def _acled_row(
         **{c: "" for c in EVENT_COLUMNS},
         **{c: rec.get(c, "") for c in _KEPT},
         "event_id_cnty": event_id,
-        "event_date": _acled_date(check, row, rec),
+        "event_date": _acled_date(check, row, rec, order, formats),
         "event_type": rec.get("event_type", ""),
         "sub_event_type": rec.get("sub_event_type", ""),
         "actor1": rec.get("actor1", ""),
@@ -229,25 +249,18 @@ def _acled_row(
     }
 
 
-def _acled_date(check: FieldChecker, row: int, rec: dict[str, str]) -> str | None:
-    """The date as ``YYYY-MM-DD``, from either of ACLED's formats; ``None`` when bad."""
+def _acled_date(
+    check: FieldChecker, row: int, rec: dict[str, str], order: str, formats: set[str]
+) -> str | None:
+    """The date as ``YYYY-MM-DD`` (see :mod:`dashboard.data.dates`); ``None`` when it cannot be
+    read without guessing. ``formats`` collects the formats read, for the report."""
     value = rec.get("event_date", "")
-    parsed = parse_acled_date(value)
+    parsed, label = parse_date(value, order)
     if parsed is None:
-        message = "the date is empty" if not value else f"'{value}' is not a valid date"
-        check.add(row, "event_date", message, _DATE_FIX)
+        check.add(row, "event_date", date_problem(value, order), DATE_FIX)
         return None
+    formats.add(label)
     return parsed.isoformat()
-
-
-def parse_acled_date(value: str) -> date | None:
-    """Parse ``2021-08-15`` or ``15 August 2021``; ``None`` for anything else."""
-    for pattern in _DATE_FORMATS:
-        try:
-            return datetime.strptime(value.strip(), pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 def _check_types(check: FieldChecker, row: int, rec: dict[str, str]) -> None:
