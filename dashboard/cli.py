@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     acled.add_argument("file", type=Path, help="ACLED CSV export (2023 layout or older)")
     acled.add_argument(
+        "--keep-first",
+        action="store_true",
+        help="keep the first row of each repeated event_id_cnty and leave the rest out",
+    )
+    acled.add_argument(
         "--suggestions",
         type=Path,
         help="also write suggested control changes (control.csv format) to this file",
@@ -215,7 +220,9 @@ def run_changes(args: argparse.Namespace) -> int:
 
 def run_import_acled(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.data)
-    imported = read_acled(args.file, args.file.name, dataset.units, dataset.geometry)
+    imported = read_acled(
+        args.file, args.file.name, dataset.units, dataset.geometry, keep_first=args.keep_first
+    )
     matched = imported.events[imported.events["province"] != ""]
     merged = merge_events(dataset.events, matched, args.file.name)
     with tempfile.TemporaryDirectory() as tmp:  # validate the result before touching the data

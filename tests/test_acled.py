@@ -424,3 +424,17 @@ def test_an_alias_ties_an_event_to_its_district(shipped, province, name, distric
     from dashboard.data.names import district_named, name_index
 
     assert district_named(name_index(shipped.units), shipped.units, province, name) == district
+
+
+def test_repeated_ids_are_counted_in_one_problem_or_left_out_with_keep_first(shipped):
+    path = BAD / "acled_duplicate_ids.csv"
+    with pytest.raises(DataError) as error:
+        read_acled(path, path.name, shipped.units, shipped.geometry)
+    [problem] = error.value.problems
+    assert problem.message == (
+        "1 row(s) repeat an event id used on an earlier row: row 4 ('AFG900001', first on row 2)"
+    )
+    assert "--keep-first" in problem.fix
+    kept = read_acled(path, path.name, shipped.units, shipped.geometry, keep_first=True)
+    assert list(kept.events["event_id_cnty"]) == ["AFG900001", "AFG900002"]
+    assert kept.report.summary().endswith("; 1 row(s) repeating an earlier event id left out.")

@@ -92,6 +92,7 @@ class MatchReport:
     unmatched: int = 0
     unmatched_events: list[tuple[int, str, str]] = field(default_factory=list)
     date_formats: tuple[str, ...] = ()
+    repeated_dropped: int = 0
 
     def summary(self) -> str:
         """One paragraph for the user: counts, then the unmatched events by row."""
@@ -107,6 +108,8 @@ class MatchReport:
                 for row, location, admin1 in self.unmatched_events
             )
             text += f" ({listed})"
+        if self.repeated_dropped:
+            text += f"; {self.repeated_dropped:,} row(s) repeating an earlier event id left out"
         return text + "."
 
 
@@ -139,6 +142,7 @@ def read_acled(
     geometry: gpd.GeoDataFrame,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_rows: int | None = None,
+    keep_first: bool = False,
 ) -> AcledImport:
     """Read an ACLED CSV export, checking every row; raise ``DataError`` listing every problem.
 
@@ -157,6 +161,10 @@ def read_acled(
     max_rows : int, optional
         Files with more lines than this are refused before they are parsed (the app's bound on
         an upload's memory).
+    keep_first : bool
+        Keep the first row of each repeated ``event_id_cnty`` and leave the others out (the
+        report counts them); by default repeated ids refuse the file, with one problem that
+        counts them.
 
     Returns
     -------
@@ -179,10 +187,13 @@ def read_acled(
     """
     table = read_csv(source, name, required=ACLED_REQUIRED, max_bytes=max_bytes, max_rows=max_rows)
     check = FieldChecker(name)
-    seen: dict[str, int] = {}
     order = numeric_order(rec.get("event_date", "") for _, rec in table.rows)
     formats: set[str] = set()
-    rows = [_acled_row(check, row, rec, seen, order, formats) for row, rec in table.rows]
+    records, repeated = first_of_each_id(table.rows)
+    if repeated and not keep_first:
+        check.add(*repeated_ids_problem(repeated))
+        records = table.rows
+    rows = [_acled_row(check, row, rec, order, formats) for row, rec in records]
     frame = pd.DataFrame(rows, columns=[*EVENT_COLUMNS, "row"])
     if not check.problems:
         placed = np.ones(len(frame), dtype=bool)
@@ -192,12 +203,42 @@ def read_acled(
     check.raise_if_any()
     frame = assign_units(_typed(frame), units, geometry)
     frame, report = _match_units(frame, units)
+    report.repeated_dropped = len(repeated) if keep_first else 0
     report.date_formats = tuple(
         f for f in (*TEXT_FORMATS.values(), DAY_FIRST, MONTH_FIRST) if f in formats
     )
     frame = frame[[*EVENT_COLUMNS, "row", "province", "district"]]
     events = frame.sort_values("event_date", kind="stable").reset_index(drop=True)
     return AcledImport(name, _layout(table.columns), events, report)
+
+
+def first_of_each_id(rows: list) -> tuple[list, list[tuple[int, str, int]]]:
+    """``(rows with the first of each event id, [(row, id, first row)] of the repeats)``."""
+    seen: dict[str, int] = {}
+    first, repeated = [], []
+    for row, rec in rows:
+        event_id = rec.get("event_id_cnty", "")
+        if event_id and event_id in seen:
+            repeated.append((row, event_id, seen[event_id]))
+            continue
+        seen[event_id] = row
+        first.append((row, rec))
+    return first, repeated
+
+
+def repeated_ids_problem(repeated: list[tuple[int, str, int]]) -> tuple[int, str, str, str]:
+    """One problem for every repeated event id: how many, and the first few rows."""
+    shown = ", ".join(
+        f"row {row} ('{event_id}', first on row {first})" for row, event_id, first in repeated[:5]
+    )
+    more = f" and {len(repeated) - 5:,} more" if len(repeated) > 5 else ""
+    return (
+        repeated[0][0],
+        "event_id_cnty",
+        f"{len(repeated):,} row(s) repeat an event id used on an earlier row: {shown}{more}",
+        "remove the repeated rows (the export may have been concatenated twice), or import with "
+        "--keep-first to keep the first row of each id",
+    )
 
 
 def _layout(columns: list[str]) -> str:
@@ -212,19 +253,10 @@ def _acled_row(
     check: FieldChecker,
     row: int,
     rec: dict[str, str],
-    seen: dict[str, int],
     order: str,
     formats: set[str],
 ) -> dict[str, object]:
     event_id = check.text(row, rec, "event_id_cnty")
-    if event_id and event_id in seen:
-        check.add(
-            row,
-            "event_id_cnty",
-            f"the event id '{event_id}' is also used on row {seen[event_id]}",
-            "remove the duplicate row (the export may have been concatenated twice)",
-        )
-    seen.setdefault(event_id, row)
     _check_types(check, row, rec)
     check.text(row, rec, "actor1")
     check.choice(row, rec, "time_precision", ("1", "2", "3"), required=False)
