@@ -24,7 +24,13 @@ from dashboard.charts import (
     status_counts,
 )
 from dashboard.data import SHIPPED_DATA, DataError, Dataset, load_dataset
-from dashboard.data.acled import merge_events, read_acled, suggested_changes, suggestions_csv
+from dashboard.data.acled import (
+    merge_events,
+    outside_period_note,
+    read_acled,
+    suggested_changes,
+    suggestions_csv,
+)
 from dashboard.data.boundaries import read_official_boundaries, replace_geometry
 from dashboard.data.uploads import fresh_work_directory, remove_directory, save_upload
 from dashboard.detail import (
@@ -494,6 +500,7 @@ def add_acled(dataset: Dataset, name: str, content: bytes) -> None:
         return
     st.session_state.import_problems = []
     report = f"{imported.report.summary()} {len(matched)} event(s) added."
+    report += f" {outside_period_note(matched, dataset.period)}".rstrip()
     st.session_state.extra_events = {
         "directory": str(dataset.directory),
         "events": merged,

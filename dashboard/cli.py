@@ -13,6 +13,7 @@ from pathlib import Path
 from dashboard.data import SHIPPED_DATA, DataError, Dataset, Problem, load_dataset
 from dashboard.data.acled import (
     merge_events,
+    outside_period_note,
     read_acled,
     suggested_changes,
     suggestions_csv,
@@ -236,6 +237,8 @@ def run_import_acled(args: argparse.Namespace) -> int:
         )
     write_events_csv(merged, Path(args.data) / "events.csv")
     print(f"{args.file.name} ({imported.layout} layout): {imported.report.summary()}")
+    if note := outside_period_note(matched, dataset.period):
+        print(note)
     print(
         f"Added {len(matched)} event(s) to {args.data}; {len(imported.events) - len(matched)} unmatched event(s) left out."
     )

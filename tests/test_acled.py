@@ -438,3 +438,15 @@ def test_repeated_ids_are_counted_in_one_problem_or_left_out_with_keep_first(shi
     kept = read_acled(path, path.name, shipped.units, shipped.geometry, keep_first=True)
     assert list(kept.events["event_id_cnty"]) == ["AFG900001", "AFG900002"]
     assert kept.report.summary().endswith("; 1 row(s) repeating an earlier event id left out.")
+
+
+def test_events_outside_the_period_are_counted_with_how_to_show_them(shipped, tmp_path):
+    from dashboard.data.acled import outside_period_note
+
+    path = spreadsheet_copy(tmp_path, ["2020-01-05", "2021-12-31"])
+    imported = read_acled(path, path.name, shipped.units, shipped.geometry)
+    assert outside_period_note(imported.events, shipped.period) == (
+        "2 event(s) fall outside the data's period (2021-05-01 to 2021-09-30) and are not shown: "
+        'to show them, widen "period" in datapackage.json (events from 2020-01-05 to 2021-12-31).'
+    )
+    assert outside_period_note(imported.events, None) == ""

@@ -12,6 +12,7 @@ import io
 import os
 import tempfile
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -210,6 +211,22 @@ def read_acled(
     frame = frame[[*EVENT_COLUMNS, "row", "province", "district"]]
     events = frame.sort_values("event_date", kind="stable").reset_index(drop=True)
     return AcledImport(name, _layout(table.columns), events, report)
+
+
+def outside_period_note(events: pd.DataFrame, period: tuple[date, date] | None) -> str:
+    """A sentence counting the events dated outside the data's declared ``period`` (the map
+    never shows them), with how to widen it; '' when there are none or no period is declared."""
+    if period is None or events.empty:
+        return ""
+    days = events["event_date"].dt.date
+    outside = int(((days < period[0]) | (days > period[1])).sum())
+    if not outside:
+        return ""
+    return (
+        f"{outside:,} event(s) fall outside the data's period ({period[0]} to {period[1]}) and "
+        f'are not shown: to show them, widen "period" in datapackage.json (events from '
+        f"{days.min()} to {days.max()})."
+    )
 
 
 def first_of_each_id(rows: list) -> tuple[list, list[tuple[int, str, int]]]:
