@@ -26,11 +26,11 @@ from dashboard.charts import (
 from dashboard.data import SHIPPED_DATA, DataError, Dataset, load_dataset
 from dashboard.data.acled import (
     merge_events,
-    outside_period_note,
     read_acled,
     suggested_changes,
     suggestions_csv,
 )
+from dashboard.data.acled_report import outside_period_note
 from dashboard.data.boundaries import read_official_boundaries, replace_geometry
 from dashboard.data.uploads import fresh_work_directory, remove_directory, save_upload
 from dashboard.detail import (

@@ -13,12 +13,12 @@ from pathlib import Path
 from dashboard.data import SHIPPED_DATA, DataError, Dataset, Problem, load_dataset
 from dashboard.data.acled import (
     merge_events,
-    outside_period_note,
     read_acled,
     suggested_changes,
     suggestions_csv,
     write_events_csv,
 )
+from dashboard.data.acled_report import outside_period_note
 from dashboard.data.boundaries import read_official_boundaries, replace_geometry
 from dashboard.data.tiling import tiling_problems
 from dashboard.export import (

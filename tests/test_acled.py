@@ -441,7 +441,7 @@ def test_repeated_ids_are_counted_in_one_problem_or_left_out_with_keep_first(shi
 
 
 def test_events_outside_the_period_are_counted_with_how_to_show_them(shipped, tmp_path):
-    from dashboard.data.acled import outside_period_note
+    from dashboard.data.acled_report import outside_period_note
 
     path = spreadsheet_copy(tmp_path, ["2020-01-05", "2021-12-31"])
     imported = read_acled(path, path.name, shipped.units, shipped.geometry)
