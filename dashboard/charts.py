@@ -247,9 +247,8 @@ def _date_picker(frame: pd.DataFrame, x: alt.X, value_column: str) -> alt.Chart:
     picked = alt.selection_point(name=SELECTION, fields=["date"], on="click", nearest=True)
     wide = frame.pivot(index="date", columns="status", values=value_column).reset_index()
     statuses = [s for s in STATUS_STYLES if s in wide.columns]
-    fmt = ",.0f"
     tooltip = [alt.Tooltip("date:N", title="Date (click to show it on the map)")] + [
-        alt.Tooltip(f"{s}:Q", title=STATUS_STYLES[s].label, format=fmt) for s in statuses
+        alt.Tooltip(f"{s}:Q", title=STATUS_STYLES[s].label, format=",.0f") for s in statuses
     ]
     return (
         alt.Chart(wide)

@@ -131,32 +131,31 @@ def derived_rows(timeline: Timeline, code: str) -> list[dict]:
     that its history agrees with its status line."""
     if timeline.units[code].level != "province":
         return []
-    rows: list[dict] = []
+    runs: list[list] = []  # [first day, last day or None while open, state]
     for day in timeline.change_dates():
         state = timeline.state(code, day)
         derived = state.record is not None and state.record.unit != code
-        last = rows[-1] if rows else None
-        if last and last["_open"] and (not derived or last["_status"] != state.status):
-            last["to"], last["_open"] = (day - timedelta(days=1)).isoformat(), False
-        if derived and not (last and last["_open"]):
-            rows.append(
-                {
-                    "unit": timeline.units[code].name_en,
-                    "from": day.isoformat(),
-                    "to": "",
-                    "status": status_label(state.status),
-                    "confidence": state.confidence,
-                    "claimed by": "",
-                    "disputed by": "",
-                    "date": "derived",
-                    "source": safe_link(state.record.source_url),
-                    "publisher": state.record.source_publisher,
-                    "note": DERIVED_NOTE,
-                    "_status": state.status,
-                    "_open": True,
-                }
-            )
-    return [{k: v for k, v in row.items() if not k.startswith("_")} for row in rows]
+        open_run = runs[-1] if runs and runs[-1][1] is None else None
+        if open_run and (not derived or open_run[2].status != state.status):
+            open_run[1], open_run = day - timedelta(days=1), None
+        if derived and not open_run:
+            runs.append([day, None, state])
+    return [
+        {
+            "unit": timeline.units[code].name_en,
+            "from": first.isoformat(),
+            "to": last.isoformat() if last else "",
+            "status": status_label(state.status),
+            "confidence": state.confidence,
+            "claimed by": "",
+            "disputed by": "",
+            "date": "derived",
+            "source": safe_link(state.record.source_url),
+            "publisher": state.record.source_publisher,
+            "note": DERIVED_NOTE,
+        }
+        for first, last, state in runs
+    ]
 
 
 def history_table(timeline: Timeline, code: str) -> pd.DataFrame:

@@ -64,7 +64,9 @@ def prepare_map(dataset: Dataset, timeline: Timeline, static_dir: Path = STATIC_
         "contextUrl": context_url,
         "trackUrl": write_static_json(style_track(timeline), "track", static_dir),
     }
-    prune(used_files(options.values(), static_dir), static_dir)
+    keep = used_files(options.values(), static_dir)
+    refresh(keep)  # files written earlier (by any process) are in use again
+    prune(keep, static_dir)
     return {
         "options": options,
         "centres": unit_centres(dataset.units, dataset.geometry),
