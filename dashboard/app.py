@@ -66,6 +66,7 @@ from dashboard.mapview.payload import (
 from dashboard.mapview.resources import files_missing, prepare_map
 from dashboard.mapview.style import STATUS_STYLES
 from dashboard.timeline import Timeline
+from dashboard.timeline.core import period
 from dashboard.timeline.events import WINDOWS, EventFilter, events_on
 
 DEFAULT_DATE = date(2021, 9, 4)
@@ -234,16 +235,6 @@ def view(
         elif panel == "Export & cite":
             export_panel(dataset, timeline, day, events, resources["centres"])
     keep_playing(day, last)
-
-
-def period(dataset: Dataset, timeline: Timeline) -> tuple[date, date]:
-    """The slider's range: what the data declares, else its records' and events' dates."""
-    if dataset.period:
-        return dataset.period
-    first, last = timeline.span()
-    if len(dataset.events):
-        last = max(last, dataset.events["event_date"].max().date())
-    return first, last
 
 
 def toggle_play() -> None:

@@ -31,11 +31,13 @@ from dashboard.export import (
     status_rows,
 )
 from dashboard.mapview.payload import events_payload, unit_centres
+from dashboard.site import write_site
 from dashboard.spreadsheet import write_csv
 from dashboard.timeline import Timeline
+from dashboard.timeline.core import period
 from dashboard.timeline.events import EventFilter, events_on
 
-EXPORT_FORMATS = ("geojson", "csv", "html")
+EXPORT_FORMATS = ("geojson", "csv", "html", "site")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,12 +124,20 @@ def build_parser() -> argparse.ArgumentParser:
     _data_option(bounds)
 
     export = commands.add_parser(
-        "export", help="write the map on a date as GeoJSON, CSV or a self-contained HTML file"
+        "export",
+        help="write the map on a date as GeoJSON, CSV or a self-contained HTML file, "
+        "or the whole timeline as a static site",
     )
-    export.add_argument("--date", required=True, type=_iso_date, help="YYYY-MM-DD")
+    export.add_argument(
+        "--date",
+        type=_iso_date,
+        help="YYYY-MM-DD (required, except for a site, which opens on it if given)",
+    )
     export.add_argument("--format", required=True, choices=EXPORT_FORMATS, help="output format")
-    export.add_argument("--out", type=Path, required=True, help="file to write")
-    export.add_argument("--unit", help="P-code of the unit to select in the HTML map")
+    export.add_argument(
+        "--out", type=Path, required=True, help="file to write (for a site: a new folder)"
+    )
+    export.add_argument("--unit", help="P-code of the unit to select in the HTML map or site")
     _data_option(export)
     return parser
 
@@ -185,7 +195,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def _check_in_period(dataset: Dataset, timeline: Timeline, start: date, end: date) -> None:
     """Refuse dates outside the data's period (or a window that ends before it starts)."""
-    first, last = dataset.period or timeline.span()
+    first, last = period(dataset, timeline)
     if start > end or end < first or start > last:
         asked = str(start) if start == end else f"{start} to {end}"
         raise DataError(
@@ -296,7 +306,20 @@ def run_export(args: argparse.Namespace) -> int:
                 )
             ]
         )
-    text = _export_text(dataset, Timeline.from_dataset(dataset), args)
+    timeline = Timeline.from_dataset(dataset)
+    if args.format == "site":
+        print(write_site(dataset, timeline, args.out, args.date, args.unit).summary())
+        return 0
+    if args.date is None:
+        raise DataError.one(
+            "export",
+            None,
+            "--date",
+            f"--format {args.format} needs a date",
+            "add --date YYYY-MM-DD",
+        )
+    _check_in_period(dataset, timeline, args.date, args.date)
+    text = _export_text(dataset, timeline, args)
     try:
         args.out.write_text(text, encoding="utf-8")
     except OSError as exc:

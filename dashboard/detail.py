@@ -39,17 +39,17 @@ def heading_html(state: UnitState) -> str:
     and other names (news spellings, later districts inside it); all text escaped."""
     unit = state.unit
     dari = f' <span dir="rtl" lang="fa">{html_text(unit.name_fa)}</span>' if unit.name_fa else ""
+    return f"<h3>{html_text(unit.name_en)}{dari}</h3><p>{html_text(unit_line(unit))}</p>"
+
+
+def unit_line(unit) -> str:
+    """The line under a unit's name (plain text): its kind, code, capital and other names."""
     kind = "Province" if unit.level == "province" else "District"
     capital = (
-        f" · capital {html_text(unit.centre_name)}"
-        if unit.level == "province" and unit.centre_name
-        else ""
+        f" · capital {unit.centre_name}" if unit.level == "province" and unit.centre_name else ""
     )
-    also = f" · also {html_text(', '.join(unit.aliases))}" if unit.aliases else ""
-    return (
-        f"<h3>{html_text(unit.name_en)}{dari}</h3>"
-        f"<p>{kind} {html_text(unit.unit)}{capital}{also}</p>"
-    )
+    also = f" · also {', '.join(unit.aliases)}" if unit.aliases else ""
+    return f"{kind} {unit.unit}{capital}{also}"
 
 
 def status_html(state: UnitState, day: date) -> str:

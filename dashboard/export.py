@@ -236,7 +236,7 @@ def standalone_html(
             "<body>",
             _header_html(dataset, day, selected),
             '<div id="map"></div>',
-            _footer_html(dataset),
+            credit_html(dataset),
             *(f"<script>\n{_vendor_js(name)}\n</script>" for name in JS_FILES),
             f"<script>\n{_init_script(options, payload)}\n</script>",
             "</body>",
@@ -260,7 +260,8 @@ def _header_html(dataset: Dataset, day: date, selected: str | None) -> str:
     )
 
 
-def _footer_html(dataset: Dataset) -> str:
+def credit_html(dataset: Dataset) -> str:
+    """The credit line (a ``<footer>``): boundaries, records and events, the map's libraries."""
     bounds = dataset.boundary_set
     # Addresses are shown as text, not links: the file must not point the reader's browser
     # anywhere by itself, and data text never becomes markup.

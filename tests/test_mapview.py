@@ -81,32 +81,6 @@ def test_a_district_without_a_record_of_its_own_is_faded(shipped_timeline):
         assert style[5] == 0.3 and "follows its province" in style[4]
 
 
-def resolve_track(track: dict, day: str) -> list[list[str]]:
-    """What naqsha.js does with the style track for ``day``: each unit's style."""
-    styles = []
-    for pairs in track["tracks"]:
-        index = pairs[0][1]
-        for start, style in pairs[1:]:
-            if start <= day:
-                index = style
-        styles.append(track["styles"][index])
-    return styles
-
-
-@pytest.mark.parametrize("which", ["tiny", "shipped"])
-def test_the_style_track_gives_the_server_s_style_on_every_day(which, tiny, shipped_timeline):
-    timeline = tiny[1] if which == "tiny" else shipped_timeline
-    track = json.loads(json.dumps(style_track(timeline)))  # as the browser receives it
-    codes = list(timeline.units)
-    first, last = timeline.span()
-    day = first - timedelta(days=3)
-    while day <= last + timedelta(days=3):
-        payload = state_payload(timeline, day, {})
-        styles = resolve_track(track, day.isoformat())
-        assert styles == [style_of(payload, i) for i in range(len(codes))], day
-        day += timedelta(days=1)
-
-
 def test_the_style_track_lists_a_unit_only_where_its_style_changes(tiny):
     _, timeline = tiny
     track = style_track(timeline)

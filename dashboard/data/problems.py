@@ -45,3 +45,10 @@ class DataError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def one(
+        cls, file: str, row: int | None, field: str | None, message: str, fix: str
+    ) -> DataError:
+        """The error for a single problem (the arguments of :class:`Problem`)."""
+        return cls([Problem(file, row, field, message, fix)])

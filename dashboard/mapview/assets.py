@@ -35,6 +35,7 @@ VENDOR_FILES = {
     / "MarkerCluster.Default.css",
     "naqsha/naqsha.js": WEB_DIR / "naqsha.js",
     "naqsha/naqsha.css": WEB_DIR / "naqsha.css",
+    "naqsha/site.js": WEB_DIR / "site.js",
 }
 JS_FILES = ("leaflet/leaflet.js", "markercluster/leaflet.markercluster.js", "naqsha/naqsha.js")
 CSS_FILES = (
@@ -51,11 +52,11 @@ BUNDLE_JS = "leaflet/naqsha-bundle.js"
 BUNDLE_CSS = "leaflet/naqsha-bundle.css"
 
 
-def install_static_assets(static_dir: Path = STATIC_DIR) -> None:
-    """Copy the JS and CSS files (and Leaflet's images) into the static folder if they changed,
-    and write the joined :data:`BUNDLE_JS` and :data:`BUNDLE_CSS`."""
-    for name, source in VENDOR_FILES.items():
-        _write_if_changed(source.read_bytes(), static_dir / name)
+def install_static_assets(static_dir: Path = STATIC_DIR, files=tuple(VENDOR_FILES)) -> None:
+    """Copy ``files`` (names in :data:`VENDOR_FILES`) and Leaflet's images into the static
+    folder if they changed, and write the joined :data:`BUNDLE_JS` and :data:`BUNDLE_CSS`."""
+    for name in files:
+        _write_if_changed(VENDOR_FILES[name].read_bytes(), static_dir / name)
     for image in (Path(xleaflet.BASE_DIR) / "images").iterdir():
         _write_if_changed(image.read_bytes(), static_dir / "leaflet" / "images" / image.name)
     for bundle, names in ((BUNDLE_JS, JS_FILES), (BUNDLE_CSS, CSS_FILES)):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 import shutil
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -37,13 +38,23 @@ class EventFiles:
         For one session's upload: the files go to a folder of their own under an unguessable
         name (``data/session-<random>/``), which is deleted with everything in it when this
         object is garbage-collected, i.e. when the session ends or replaces its upload.
+    write : callable, optional
+        Writes a chunk's rows somewhere else and returns its address (the static site's
+        files); by default chunks go to ``static_dir`` as JSON.
     """
 
-    def __init__(self, events: pd.DataFrame, static_dir: Path = STATIC_DIR, private: bool = False):
+    def __init__(
+        self,
+        events: pd.DataFrame,
+        static_dir: Path = STATIC_DIR,
+        private: bool = False,
+        write: Callable[[list], str] | None = None,
+    ):
         self.events = events
         self.static_dir = static_dir
         self.folder = "data"
         self._urls: dict[int, str] = {}
+        self._write = write
         if private:
             self.folder = f"data/session-{secrets.token_urlsafe(24)}"
             weakref.finalize(self, shutil.rmtree, static_dir / self.folder, True)
@@ -53,14 +64,16 @@ class EventFiles:
 
         The file is written again if it has gone (pruned while unused: see ``pruning``)."""
         url = self._urls.get(number)
-        if url is None or not static_path(url, self.static_dir).exists():
+        if url is None or (self._write is None and not static_path(url, self.static_dir).exists()):
             part = self.events.iloc[number * CHUNK : (number + 1) * CHUNK]
             rows = [
                 marker_row(e) if not pd.isna(e.latitude) else None
                 for e in part.itertuples(index=False)
             ]
-            self._urls[number] = write_static_json(
-                rows, "events", self.static_dir, folder=self.folder
+            self._urls[number] = (
+                self._write(rows)
+                if self._write
+                else write_static_json(rows, "events", self.static_dir, folder=self.folder)
             )
         return self._urls[number]
 

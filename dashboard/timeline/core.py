@@ -267,3 +267,14 @@ def _with_since(pieces: list[tuple]) -> list[Segment]:
         since = previous.since if contiguous else start
         segments.append(Segment(start, end, status, record, confidence, since, inherited))
     return segments
+
+
+def period(dataset, timeline: Timeline) -> tuple[date, date]:
+    """The slider's range: what the data (a ``Dataset``) declares, else its records' and events'
+    dates."""
+    if dataset.period:
+        return dataset.period
+    first, last = timeline.span()
+    if len(dataset.events):
+        last = max(last, dataset.events["event_date"].max().date())
+    return first, last

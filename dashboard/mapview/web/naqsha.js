@@ -125,6 +125,11 @@
 
   function bind(feature, layer) {
     layer.bindTooltip(tooltip, { sticky: true });
+    // The dashboard learns of clicks from streamlit-folium; a page of its own (the static site)
+    // sets Naqsha.onUnitClick.
+    layer.on("click", function () {
+      if (N.onUnitClick) N.onUnitClick(feature.properties.unit);
+    });
   }
 
   function styleOf(props) {
@@ -307,7 +312,32 @@
     return N.fetched[url];
   }
 
+  function readScript(url) {
+    // A page opened from file:// may not fetch() its files, but it may run scripts: each data
+    // file of the static site is one call, Naqsha.deliver(itsAddress, itsData), with the data as
+    // a JSON literal.
+    N.waiting = N.waiting || {};
+    return new Promise(function (resolve, reject) {
+      N.waiting[url] = resolve;
+      var script = document.createElement("script");
+      script.src = url;
+      script.onerror = function () {
+        delete N.waiting[url];
+        reject(new Error("Naqsha: cannot load " + url));
+      };
+      document.head.appendChild(script);
+    });
+  }
+
+  N.deliver = function (url, data) {
+    var resolve = N.waiting && N.waiting[url];
+    if (!resolve) return;
+    delete N.waiting[url];
+    resolve(data);
+  };
+
   function readJson(url) {
+    if (/\.js$/.test(url)) return readScript(url);
     // A .json.gz file was gzipped once when written, so that the server need not compress it
     // on every request; the browser unpacks it. Without DecompressionStream, the plain .json
     // written beside it is read instead.
@@ -401,17 +431,27 @@
     }
   }
 
+  function valueOn(pairs, day) {
+    // pairs: [[date, value], ...] by date, the first dated "" (before any record).
+    var value = pairs[0][1];
+    for (var j = 1; j < pairs.length && pairs[j][0] <= day; j++) value = pairs[j][1];
+    return value;
+  }
+
+  N.trackState = function (track, day) {
+    // Every unit's style index on `day` from the style track, as the server computes it
+    // (a test checks every day of the data).
+    return { date: day, styles: track.styles, u: track.tracks.map(function (pairs) { return valueOn(pairs, day); }) };
+  };
+  N.valueOn = valueOn;
+
   function predicted(day) {
-    // The state on `day` from the style track, as the server computes it (a test checks every
-    // day of the data); the selection, highlight and events stay those of the last step.
-    var t = N.track;
-    var u = t.tracks.map(function (pairs) {
-      var k = pairs[0][1];
-      for (var j = 1; j < pairs.length && pairs[j][0] <= day; j++) k = pairs[j][1];
-      return k;
-    });
-    var selected = N.state.selected;
-    return { date: day, styles: t.styles, u: u, selected: selected, highlight: N.state.highlight, events: N.state.events };
+    // The selection, highlight and events stay those of the server's last step.
+    var state = N.trackState(N.track, day);
+    state.selected = N.state.selected;
+    state.highlight = N.state.highlight;
+    state.events = N.state.events;
+    return state;
   }
 
   function followSlider(selector) {
@@ -511,6 +551,10 @@
       apply();
     });
   }
+
+  N.el = el;
+  N.safeUrl = safeUrl;
+  N.load = getJson;
 
   N.update = function (state) {
     N.state = state;
