@@ -23,7 +23,7 @@ from dashboard.charts import (
     status_area,
     status_counts,
 )
-from dashboard.data import SHIPPED_DATA, DataError, Dataset, load_dataset
+from dashboard.data import SHIPPED_DATA, DataError, Dataset
 from dashboard.data.acled import (
     merge_events,
     read_acled,
@@ -63,8 +63,8 @@ from dashboard.mapview.payload import (
     state_feature_group,
     state_payload,
 )
-from dashboard.mapview.resources import files_missing, prepare_map
 from dashboard.mapview.style import STATUS_STYLES
+from dashboard.serving import prepared
 from dashboard.timeline import Timeline
 from dashboard.timeline.core import period
 from dashboard.timeline.events import WINDOWS, EventFilter, events_on
@@ -82,22 +82,6 @@ DATE_SLIDER = ".st-key-date input[type='range']"
 
 def data_directory() -> Path:
     return Path(os.environ.get("NAQSHA_DATA") or SHIPPED_DATA)
-
-
-def _stamp(directory: Path) -> tuple:
-    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in directory.glob("*") if p.is_file()))
-
-
-@st.cache_resource(show_spinner="Loading data…")
-def load(directory: str, stamp: tuple) -> tuple[Dataset, Timeline]:
-    dataset = load_dataset(Path(directory))
-    return dataset, Timeline.from_dataset(dataset)
-
-
-@st.cache_resource(show_spinner=False)
-def map_resources(directory: str, stamp: tuple) -> dict:
-    """Files the browser fetches once, plus the spatial index for clicks and event centres."""
-    return prepare_map(*load(directory, stamp))
 
 
 def unit_at(dataset: Dataset, resources: dict, lat: float, lon: float, selected: str) -> str | None:
@@ -148,18 +132,15 @@ def jump(target: date) -> None:
 def main() -> None:
     st.set_page_config(page_title="Naqsha — control of Afghanistan, 2021", layout="wide")
     directory = active_directory()
+    new_session = "address_date" not in st.session_state
     try:
-        stamp = _stamp(directory)
-        dataset, timeline = load(str(directory), stamp)
+        with st.spinner("Loading data…"):
+            ready = prepared(directory, check=new_session)
     except (DataError, OSError) as error:
         st.error(f"The data in {directory} cannot be loaded. Fix the problems below and reload.")
         st.code(str(error), language=None)
         st.stop()
-    resources = map_resources(str(directory), stamp)
-    new_session = "address_date" not in st.session_state
-    if new_session and files_missing(resources):
-        map_resources.clear()  # another process pruned the map's files while this one was idle
-        resources = map_resources(str(directory), stamp)
+    dataset, timeline, resources = ready.dataset, ready.timeline, ready.resources
     first, last = period(dataset, timeline)
     init_state(first, last, dataset.units)
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +33,7 @@ from dashboard.export import (
     status_rows,
 )
 from dashboard.mapview.payload import events_payload, unit_centres
+from dashboard.serving import warm
 from dashboard.site import write_site
 from dashboard.spreadsheet import write_csv
 from dashboard.timeline import Timeline
@@ -38,6 +41,7 @@ from dashboard.timeline.core import period
 from dashboard.timeline.events import EventFilter, events_on
 
 EXPORT_FORMATS = ("geojson", "csv", "html", "site")
+APP = Path(__file__).resolve().parent / "app.py"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -139,6 +143,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--unit", help="P-code of the unit to select in the HTML map or site")
     _data_option(export)
+
+    serve = commands.add_parser(
+        "serve",
+        help="prepare the data, then run the dashboard (streamlit run dashboard/app.py); "
+        "other options go to streamlit run",
+    )
+    serve.add_argument(
+        "--data",
+        type=Path,
+        help="data directory (default: $NAQSHA_DATA, else the shipped geodata/)",
+    )
+    # Any other option (e.g. --server.port 8502) is passed on to streamlit run.
     return parser
 
 
@@ -161,7 +177,11 @@ def _iso_date(value: str) -> date:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, others = parser.parse_known_args(argv)
+    if others and args.command != "serve":
+        parser.error(f"unrecognized arguments: {' '.join(others)}")
+    args.streamlit_options = others
     try:
         return COMMANDS[args.command](args)
     except DataError as error:
@@ -348,6 +368,24 @@ def _export_text(dataset: Dataset, timeline: Timeline, args: argparse.Namespace)
     return standalone_html(dataset, timeline, args.date, payload, args.unit)
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    """Prepare the data (from the cache if current) before Streamlit listens, so that the first
+    visitor does not wait for it, then hand this process to ``streamlit run``."""
+    from streamlit.web import cli as streamlit_cli
+
+    started = time.perf_counter()
+    directory = args.data or Path(os.environ.get("NAQSHA_DATA") or SHIPPED_DATA)
+    os.environ["NAQSHA_DATA"] = str(directory)
+    ready = warm(directory)
+    print(
+        f"{directory}: {len(ready.dataset.units)} units, {len(ready.dataset.events)} events "
+        f"ready in {time.perf_counter() - started:.1f} s; starting Streamlit.",
+        flush=True,
+    )
+    sys.argv = ["streamlit", "run", str(APP), *args.streamlit_options]
+    return streamlit_cli.main()
+
+
 COMMANDS = {
     "validate": run_validate,
     "status": run_status,
@@ -355,4 +393,5 @@ COMMANDS = {
     "import-acled": run_import_acled,
     "import-boundaries": run_import_boundaries,
     "export": run_export,
+    "serve": run_serve,
 }

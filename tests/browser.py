@@ -30,6 +30,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+# start_streamlit's script for the dashboard started by ``python -m dashboard serve``.
+SERVE = "serve"
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 
 
@@ -57,11 +59,24 @@ def free_port() -> int:
 def start_streamlit(script: str, port: int, env: dict | None, log) -> subprocess.Popen:
     """Start ``streamlit run script`` headless on ``127.0.0.1:port``, cwd = the repository.
 
-    The repository's ``.streamlit/config.toml`` therefore applies. ``env`` is added to (and
+    ``script`` :data:`SERVE` runs the dashboard as the README says, ``python -m dashboard serve``
+    (the data prepared before Streamlit listens). The repository's ``.streamlit/config.toml``
+    therefore applies. ``env`` is added to (and
     overrides) the current environment; output goes to the open file ``log``.
     """
+    run = (
+        [sys.executable, "-m", "dashboard", "serve"]
+        if script == SERVE
+        else [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            script,
+        ]
+    )
     command = [
-        sys.executable, "-m", "streamlit", "run", script,
+        *run,
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--server.headless", "true",
@@ -100,9 +115,7 @@ def server_log(url: str) -> Path:
 
 
 @contextmanager
-def streamlit_server(
-    script: str = "dashboard/app.py", env: dict | None = None, timeout: float = 90
-):
+def streamlit_server(script: str = SERVE, env: dict | None = None, timeout: float = 90):
     """Run ``streamlit run script`` on a free port; yield its base URL; stop it afterwards."""
     port = free_port()
     (ROOT / "test-artifacts").mkdir(exist_ok=True)

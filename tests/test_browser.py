@@ -145,6 +145,12 @@ def assert_clean(page) -> None:
     assert "Traceback" not in page.inner_text("body")
 
 
+def test_the_server_prepared_the_data_before_it_listened(server):
+    log = server_log(server).read_text(encoding="utf-8")
+    ready = log.index("432 units, 165 events ready in")
+    assert ready < log.index("You can now view your Streamlit app")
+
+
 def test_map_renders_34_provinces_offline(server, page):
     page.goto(f"{server}/?date=2021-09-04")
     wait_for_date(page, "2021-09-04")

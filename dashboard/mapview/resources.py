@@ -64,6 +64,21 @@ def prepare_map(dataset: Dataset, timeline: Timeline, static_dir: Path = STATIC_
         "contextUrl": context_url,
         "trackUrl": write_static_json(style_track(timeline), "track", static_dir),
     }
+    return _in_use(dataset, options, static_dir)
+
+
+def reuse_map(
+    dataset: Dataset, timeline: Timeline, options: dict, static_dir: Path = STATIC_DIR
+) -> dict | None:
+    """:func:`prepare_map`'s result from the ``options`` it returned before (a cache), without
+    writing the files again; ``None`` if one of them has gone (pruned), to prepare them anew."""
+    if any(not path.exists() for path in used_files(options.values(), static_dir)):
+        return None
+    install_static_assets(static_dir)
+    return _in_use(dataset, options, static_dir)
+
+
+def _in_use(dataset: Dataset, options: dict, static_dir: Path) -> dict:
     keep = used_files(options.values(), static_dir)
     refresh(keep)  # files written earlier (by any process) are in use again
     prune(keep, static_dir)
