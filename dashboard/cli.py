@@ -12,7 +12,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from dashboard.data import SHIPPED_DATA, DataError, Dataset, Problem, load_dataset
+from dashboard.data import SHIPPED_DATA, DataError, Dataset, load_dataset
 from dashboard.data.acled import (
     merge_events,
     read_acled,
@@ -218,16 +218,12 @@ def _check_in_period(dataset: Dataset, timeline: Timeline, start: date, end: dat
     first, last = period(dataset, timeline)
     if start > end or end < first or start > last:
         asked = str(start) if start == end else f"{start} to {end}"
-        raise DataError(
-            [
-                Problem(
-                    "command line",
-                    None,
-                    "--date" if start == end else "--from/--to",
-                    f"{asked} is outside the data, which covers {first} to {last}",
-                    f"give dates from {first} to {last}, the earlier one first",
-                )
-            ]
+        raise DataError.one(
+            "command line",
+            None,
+            "--date" if start == end else "--from/--to",
+            f"{asked} is outside the data, which covers {first} to {last}",
+            f"give dates from {first} to {last}, the earlier one first",
         )
 
 
@@ -277,16 +273,12 @@ def run_import_acled(args: argparse.Namespace) -> int:
 
 def run_import_boundaries(args: argparse.Namespace) -> int:
     if not args.provinces and not args.districts:
-        raise DataError(
-            [
-                Problem(
-                    "import-boundaries",
-                    None,
-                    None,
-                    "no boundary file given",
-                    "give --provinces FILE, --districts FILE or both",
-                )
-            ]
+        raise DataError.one(
+            "import-boundaries",
+            None,
+            None,
+            "no boundary file given",
+            "give --provinces FILE, --districts FILE or both",
         )
     provinces = (
         read_official_boundaries(
@@ -315,16 +307,12 @@ def run_import_boundaries(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.data)
     if args.unit and args.unit not in dataset.units:
-        raise DataError(
-            [
-                Problem(
-                    "export",
-                    None,
-                    "--unit",
-                    f"no unit '{args.unit}' in {args.data}",
-                    "give a P-code from units.csv, e.g. AF08",
-                )
-            ]
+        raise DataError.one(
+            "export",
+            None,
+            "--unit",
+            f"no unit '{args.unit}' in {args.data}",
+            "give a P-code from units.csv, e.g. AF08",
         )
     timeline = Timeline.from_dataset(dataset)
     if args.format == "site":
@@ -343,16 +331,12 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         args.out.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise DataError(
-            [
-                Problem(
-                    str(args.out),
-                    None,
-                    None,
-                    f"cannot write the file ({exc.strerror})",
-                    "give --out a path in a writable directory",
-                )
-            ]
+        raise DataError.one(
+            str(args.out),
+            None,
+            None,
+            f"cannot write the file ({exc.strerror})",
+            "give --out a path in a writable directory",
         ) from exc
     print(f"Wrote {args.out} ({args.format}, {args.date.isoformat()}).")
     return 0

@@ -131,7 +131,7 @@ def read_official_boundaries(
 
 
 def _fail(file: str, row: int | None, field_name: str | None, message: str, fix: str) -> NoReturn:
-    raise DataError([Problem(file, row, field_name, message, fix)])
+    raise DataError.one(file, row, field_name, message, fix)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -188,16 +188,12 @@ def shapefile_in_zip(path: Path, max_expanded_bytes: int = 2_000_000_000) -> str
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise DataError(
-            [
-                Problem(
-                    path.name,
-                    None,
-                    None,
-                    f"not a readable zip archive ({exc})",
-                    "download the file again",
-                )
-            ]
+        raise DataError.one(
+            path.name,
+            None,
+            None,
+            f"not a readable zip archive ({exc})",
+            "download the file again",
         ) from exc
     _check_expansion(path.name, infos, max_expanded_bytes)
     shapefiles = [i.filename for i in infos if i.filename.lower().endswith(".shp")]

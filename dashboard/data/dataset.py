@@ -98,16 +98,12 @@ def load_dataset(directory: Path | str = SHIPPED_DATA) -> Dataset:
     """
     directory = Path(directory)
     if not directory.is_dir():
-        raise DataError(
-            [
-                Problem(
-                    str(directory),
-                    None,
-                    None,
-                    "no such data directory",
-                    "give a directory holding units.csv, boundaries.geojson and control.csv",
-                )
-            ]
+        raise DataError.one(
+            str(directory),
+            None,
+            None,
+            "no such data directory",
+            "give a directory holding units.csv, boundaries.geojson and control.csv",
         )
     problems: list[Problem] = []
     units = _required(directory / "units.csv", problems, load_units)

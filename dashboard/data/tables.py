@@ -69,30 +69,22 @@ def read_csv(
     """
     raw = _read_bytes(source, name, max_bytes)
     if max_rows is not None and raw.count(b"\n") - 1 > max_rows:
-        raise DataError(
-            [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    f"the file has more than {max_rows:,} rows, the limit for an upload",
-                    "filter the export to the period and area you need, or import it with "
-                    "python -m dashboard import-acled",
-                )
-            ]
+        raise DataError.one(
+            name,
+            None,
+            None,
+            f"the file has more than {max_rows:,} rows, the limit for an upload",
+            "filter the export to the period and area you need, or import it with "
+            "python -m dashboard import-acled",
         )
     text = _decode(raw, name)
     if not text.strip():
-        raise DataError(
-            [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    "the file is empty",
-                    "export it again with a header row and data rows",
-                )
-            ]
+        raise DataError.one(
+            name,
+            None,
+            None,
+            "the file is empty",
+            "export it again with a header row and data rows",
         )
     header_line = text.splitlines()[0]
     delimiter = max(_DELIMITERS, key=header_line.count)
@@ -107,41 +99,29 @@ def read_csv(
             line, first_line = first_line, reader.line_num + 1
             extra = record.pop(None, None)
             if extra:
-                raise DataError(
-                    [
-                        Problem(
-                            name,
-                            line,
-                            None,
-                            f"the row has {len(columns) + len(extra)} values but the header has {len(columns)} columns",
-                            "quote values that contain the separator, or remove the extra values",
-                        )
-                    ]
+                raise DataError.one(
+                    name,
+                    line,
+                    None,
+                    f"the row has {len(columns) + len(extra)} values but the header has {len(columns)} columns",
+                    "quote values that contain the separator, or remove the extra values",
                 )
             rows.append((line, {k: (v or "").strip() for k, v in record.items()}))
     except csv.Error as exc:
-        raise DataError(
-            [
-                Problem(
-                    name,
-                    reader.line_num,
-                    None,
-                    f"the CSV cannot be parsed ({exc})",
-                    "check the quoting on that line",
-                )
-            ]
+        raise DataError.one(
+            name,
+            reader.line_num,
+            None,
+            f"the CSV cannot be parsed ({exc})",
+            "check the quoting on that line",
         ) from exc
     if not rows and not allow_empty:
-        raise DataError(
-            [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    "the file has a header but no data rows",
-                    "add at least one row, or leave the file out",
-                )
-            ]
+        raise DataError.one(
+            name,
+            None,
+            None,
+            "the file has a header but no data rows",
+            "add at least one row, or leave the file out",
         )
     return Table(name, columns, rows)
 
@@ -158,28 +138,20 @@ def _read_bytes(source: Path | bytes, name: str, max_bytes: int) -> bytes:
             with source.open("rb") as handle:
                 raw = handle.read(max_bytes + 1)
         except OSError as exc:
-            raise DataError(
-                [
-                    Problem(
-                        name,
-                        None,
-                        None,
-                        f"the file cannot be read ({exc.strerror or exc})",
-                        "give the path of a readable regular file (not a directory or device)",
-                    )
-                ]
+            raise DataError.one(
+                name,
+                None,
+                None,
+                f"the file cannot be read ({exc.strerror or exc})",
+                "give the path of a readable regular file (not a directory or device)",
             ) from exc
     if len(raw) > max_bytes:
-        raise DataError(
-            [
-                Problem(
-                    name,
-                    None,
-                    None,
-                    f"the file is more than the limit of {max_bytes / 1e6:.0f} MB",
-                    "split it, or filter it to the period and country you need",
-                )
-            ]
+        raise DataError.one(
+            name,
+            None,
+            None,
+            f"the file is more than the limit of {max_bytes / 1e6:.0f} MB",
+            "split it, or filter it to the period and country you need",
         )
     return raw
 
@@ -187,60 +159,44 @@ def _read_bytes(source: Path | bytes, name: str, max_bytes: int) -> bytes:
 def _decode(raw: bytes, name: str) -> str:
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise DataError(
-            [
-                Problem(
-                    name,
-                    line,
-                    None,
-                    "the file holds a NUL byte (it may be binary, or UTF-16)",
-                    "save it as a UTF-8 CSV text file",
-                )
-            ]
+        raise DataError.one(
+            name,
+            line,
+            None,
+            "the file holds a NUL byte (it may be binary, or UTF-16)",
+            "save it as a UTF-8 CSV text file",
         )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(
-            [
-                Problem(
-                    name,
-                    line,
-                    None,
-                    f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
-                    "save or export the file as UTF-8 (in Excel: 'CSV UTF-8')",
-                )
-            ]
+        raise DataError.one(
+            name,
+            line,
+            None,
+            f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+            "save or export the file as UTF-8 (in Excel: 'CSV UTF-8')",
         ) from exc
 
 
 def _check_columns(name: str, columns: list[str], required: tuple[str, ...]) -> None:
     repeated = sorted({c for c in columns if c and columns.count(c) > 1})
     if repeated:
-        raise DataError(
-            [
-                Problem(
-                    name,
-                    1,
-                    ", ".join(repeated),
-                    f"the header names column(s) {', '.join(repeated)} more than once",
-                    "keep one column of each name (delete or rename the copies)",
-                )
-            ]
+        raise DataError.one(
+            name,
+            1,
+            ", ".join(repeated),
+            f"the header names column(s) {', '.join(repeated)} more than once",
+            "keep one column of each name (delete or rename the copies)",
         )
     missing = [c for c in required if c not in columns]
     if missing:
-        raise DataError(
-            [
-                Problem(
-                    name,
-                    1,
-                    ", ".join(missing),
-                    f"missing column(s) {', '.join(missing)}; the header has: {', '.join(columns) or 'nothing'}",
-                    f"add the column(s) {', '.join(missing)} to the header row",
-                )
-            ]
+        raise DataError.one(
+            name,
+            1,
+            ", ".join(missing),
+            f"missing column(s) {', '.join(missing)}; the header has: {', '.join(columns) or 'nothing'}",
+            f"add the column(s) {', '.join(missing)} to the header row",
         )
 
 

@@ -100,16 +100,12 @@ def load_boundaries(path: Path, units: dict[str, Unit]) -> gpd.GeoDataFrame:
         collection = json.loads(path.read_text(encoding="utf-8"))
         features = collection["features"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise DataError(
-            [
-                Problem(
-                    path.name,
-                    None,
-                    None,
-                    f"not a GeoJSON FeatureCollection ({exc})",
-                    "export the boundaries as GeoJSON (RFC 7946)",
-                )
-            ]
+        raise DataError.one(
+            path.name,
+            None,
+            None,
+            f"not a GeoJSON FeatureCollection ({exc})",
+            "export the boundaries as GeoJSON (RFC 7946)",
         ) from exc
     records = []
     for number, feature in enumerate(features, start=1):

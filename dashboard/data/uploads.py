@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
-from dashboard.data.problems import DataError, Problem
+from dashboard.data.problems import DataError
 
 BOUNDARY_SUFFIXES = (".zip", ".geojson", ".json", ".gpkg")
 
@@ -19,16 +19,12 @@ def upload_suffix(claimed_name: str, allowed: tuple[str, ...] = BOUNDARY_SUFFIXE
     """The format an upload claims, as one of ``allowed``; a ``DataError`` otherwise."""
     suffix = PurePosixPath(claimed_name.replace("\\", "/")).suffix.lower()
     if suffix not in allowed:
-        raise DataError(
-            [
-                Problem(
-                    claimed_name,
-                    None,
-                    None,
-                    f"'{suffix or 'no extension'}' is not a supported boundary format",
-                    f"give a file ending in one of {', '.join(allowed)}",
-                )
-            ]
+        raise DataError.one(
+            claimed_name,
+            None,
+            None,
+            f"'{suffix or 'no extension'}' is not a supported boundary format",
+            f"give a file ending in one of {', '.join(allowed)}",
         )
     return suffix
 
