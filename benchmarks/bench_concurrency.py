@@ -1,6 +1,8 @@
 """How many readers can one Streamlit process serve? Concurrent scrubbing against one server.
 
     python benchmarks/bench_concurrency.py [--readers 1 2 4 8] [--seconds 30]
+    python benchmarks/bench_concurrency.py --proxy 2        # 2 processes behind nginx
+    python benchmarks/bench_concurrency.py --compare-proxy  # 1, then 2 processes behind nginx
 
 Starts ``streamlit run dashboard/app.py`` on a free localhost port and, for each number of
 readers N, opens N pages (separate browser contexts in one headless Chromium, internet blocked by
@@ -17,6 +19,15 @@ step for the new date has reached its map (``data-naqsha-state``), then pauses `
   one process serves before the step time doubles), with its steps/s.
 
 Results print as a Markdown table and go to ``benchmarks/out/concurrency-latest.json``.
+
+``--proxy P`` starts P processes behind a private nginx with ``deploy/``'s configuration (sticky
+sessions by cookie; ``harness/proxy.py``) and the readers go through it. Each new reader lands on a
+random process; one whose process already has its share of the N readers (N/P, rounded up) is
+closed and another opened, so the readers are spread evenly, as many readers are on average. The
+server CPU columns then add up all P processes. ``--compare-proxy`` runs 1 process and then 2
+processes behind nginx, prints both tables and the gain of the second (steps/s ratio and p95 ratio
+at each N), and writes ``benchmarks/out/concurrency-proxy-latest.json``. Needs nginx (Debian's
+``nginx`` package); the browsers share the same cores as the servers, so the gain is a floor.
 """
 
 from __future__ import annotations
@@ -27,7 +38,6 @@ import contextlib
 import json
 import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
@@ -35,14 +45,14 @@ from playwright.async_api import async_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
-sys.path[:0] = [str(ROOT / "tests")]
-from browser import (  # noqa: E402 - the browser tests' helpers, shared
+from harness.browser import (  # noqa: E402 - shared with the tests
     CHROMIUM,
     CHROMIUM_ARGS,
     MAP_FRAME,
     NO_INTERNET_ARGS,
     streamlit_server,
 )
+from harness.proxy import proxied_app, upstream_of  # noqa: E402 - N processes behind nginx
 
 START = "2021-05-02"
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -65,6 +75,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def server_pid(url: str) -> int:
+    """The server started for ``url``: ``streamlit run`` or ``python -m dashboard serve``."""
     port = url.rsplit(":", 1)[1]
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -72,15 +83,40 @@ def server_pid(url: str) -> int:
                 cmd = (entry / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if b"streamlit" in b" ".join(cmd) and port.encode() in cmd:
+            joined = b" ".join(cmd)
+            if (b"streamlit" in joined or b"dashboard serve" in joined) and port.encode() in cmd:
                 return int(entry.name)
     raise RuntimeError("streamlit process not found")
 
 
-async def open_reader(browser, url: str):
-    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = await context.new_page()
-    await page.goto(f"{url}/?date={START}")
+@contextlib.contextmanager
+def servers(proxy: int | None):
+    """Yield the URL readers open and the pids of the streamlit processes behind it."""
+    if proxy is None:
+        with streamlit_server() as url:
+            yield url, [server_pid(url)]
+    else:
+        with proxied_app(proxy) as app:
+            yield app.url, [process.pid for process in app.processes.values()]
+
+
+async def open_readers(browser, url: str, n: int, processes: int) -> list:
+    """``n`` readers, at most ceil(n / processes) on each process (by ``X-Naqsha-Upstream``)."""
+    share, count, pages = -(-n // processes), {}, []
+    while len(pages) < n:
+        context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = await context.new_page()
+        response = await page.goto(f"{url}/?date={START}", wait_until="commit")
+        upstream = upstream_of(response.headers) if processes > 1 else url
+        if count.get(upstream, 0) >= share:
+            await context.close()
+            continue
+        count[upstream] = count.get(upstream, 0) + 1
+        pages.append(await ready(page))
+    return pages
+
+
+async def ready(page):
     frame = page.frame_locator(MAP_FRAME)
     await frame.locator(f"body[data-naqsha-state='{START}']").wait_for(timeout=120_000)
     await page.get_by_role("slider").focus()
@@ -106,22 +142,23 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def run(readers: list[int], seconds: float, think_ms: float) -> list[dict]:
+async def run(
+    readers: list[int], seconds: float, think_ms: float, proxy: int | None = None
+) -> list[dict]:
     results = []
-    with streamlit_server() as url:
-        pid = server_pid(url)
+    with servers(proxy) as (url, pids):
         async with async_playwright() as p:
             browser = await p.chromium.launch(
                 executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *NO_INTERNET_ARGS]
             )
             for n in readers:
-                pages = [await open_reader(browser, url) for _ in range(n)]
+                pages = await open_readers(browser, url, n, proxy or 1)
                 timings: list[float] = []
-                cpu_before, wall = cpu_seconds(pid), time.monotonic()
+                cpu_before, wall = sum(map(cpu_seconds, pids)), time.monotonic()
                 until = wall + seconds
                 await asyncio.gather(*(scrub(pg, until, think_ms / 1000, timings) for pg in pages))
                 wall = time.monotonic() - wall
-                cpu = cpu_seconds(pid) - cpu_before
+                cpu = sum(map(cpu_seconds, pids)) - cpu_before
                 results.append(
                     {
                         "readers": n,
@@ -140,7 +177,7 @@ async def run(readers: list[int], seconds: float, think_ms: float) -> list[dict]
     return results
 
 
-def summary(results: list[dict]) -> str:
+def summary(results: list[dict], label: str = "One process") -> str:
     lines = [
         "| readers | steps/s | server step p50 ms | p95 ms | server CPU ms/step | server CPU share |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -154,9 +191,25 @@ def summary(results: list[dict]) -> str:
     within = [r for r in results if r["p95_ms"] <= 2 * base]
     best = max(within, key=lambda r: r["readers"])
     lines.append(
-        f"\nOne process: up to {best['readers']} concurrent reader(s) at {best['steps_per_s']} "
+        f"\n{label}: up to {best['readers']} concurrent reader(s) at {best['steps_per_s']} "
         f"steps/s before the p95 server step passes 2x the single reader's ({base} ms)."
     )
+    return "\n".join(lines)
+
+
+def gain(one: list[dict], two: list[dict]) -> str:
+    """Table: 2 processes against 1 behind nginx, at each number of readers."""
+    lines = [
+        "| readers | steps/s 1 process | steps/s 2 processes | steps/s gain "
+        "| p95 ms 1 process | p95 ms 2 processes | p95 2 / 1 |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for a, b in zip(one, two, strict=True):
+        lines.append(
+            f"| {a['readers']} | {a['steps_per_s']} | {b['steps_per_s']} | "
+            f"{b['steps_per_s'] / a['steps_per_s']:.2f}x | {a['p95_ms']} | {b['p95_ms']} | "
+            f"{b['p95_ms'] / a['p95_ms']:.2f} |"
+        )
     return "\n".join(lines)
 
 
@@ -165,11 +218,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readers", type=int, nargs="*", default=[1, 2, 4, 8])
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--think", type=float, default=500, help="pause after each step (ms)")
+    parser.add_argument("--proxy", type=int, metavar="P", help="P processes behind nginx")
+    parser.add_argument(
+        "--compare-proxy", action="store_true", help="1, then 2 processes behind nginx"
+    )
     args = parser.parse_args(argv)
-    results = asyncio.run(run(sorted(args.readers), args.seconds, args.think))
-    text = summary(results)
-    print(text)
+    readers = sorted(args.readers)
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.compare_proxy:
+        both = {}
+        for count in (1, 2):
+            both[count] = asyncio.run(run(readers, args.seconds, args.think, proxy=count))
+        label = {1: "1 process behind nginx", 2: "2 processes behind nginx"}
+        for count, results in both.items():
+            print(f"\n### {label[count]}\n\n{summary(results, label[count])}")
+        print(f"\n### Gain of 2 processes over 1 (both behind nginx)\n\n{gain(both[1], both[2])}")
+        data = {f"processes_{count}": results for count, results in both.items()}
+        (OUT / "concurrency-proxy-latest.json").write_text(json.dumps(data, indent=2))
+        return 0
+    results = asyncio.run(run(readers, args.seconds, args.think, proxy=args.proxy))
+    label = f"{args.proxy} process(es) behind nginx" if args.proxy else "One process"
+    print(summary(results, label))
     (OUT / "concurrency-latest.json").write_text(json.dumps(results, indent=2))
     return 0
 

@@ -30,8 +30,11 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
 OUT = BENCH / "out"
-sys.path[:0] = [str(BENCH), str(ROOT / "tests")]
-from browser import (  # noqa: E402 - the browser tests' helpers, shared
+sys.path.insert(0, str(BENCH))  # the other benchmarks' modules
+from make_events import synthetic_events, write_data_dir  # noqa: E402
+
+from dashboard.data import SHIPPED_DATA  # noqa: E402
+from harness.browser import (  # noqa: E402 - shared with the tests
     CHROMIUM,
     CHROMIUM_ARGS,
     MAP_FRAME,
@@ -43,9 +46,6 @@ from browser import (  # noqa: E402 - the browser tests' helpers, shared
     stop,
     wait_healthy,
 )
-from make_events import synthetic_events, write_data_dir  # noqa: E402
-
-from dashboard.data import SHIPPED_DATA  # noqa: E402
 
 OFFICIAL = ROOT.parent / "shared" / "boundaries" / "cod-ab-afg-2018"
 OFFICIAL_BOUNDARY_SET = {
@@ -150,7 +150,8 @@ def official_dir(events: int = 0):
     """The shipped data with the official 399-district boundaries, built in a temp dir."""
 
     def build(tmp: Path) -> Path:
-        from dashboard.data.boundaries import read_official_boundaries, replace_geometry
+        from dashboard.data.boundaries import read_official_boundaries
+        from dashboard.data.boundary_writer import replace_geometry
 
         provinces = read_official_boundaries(
             OFFICIAL / "afg_admbnda_adm1_agcho_20180522.zip", "province"

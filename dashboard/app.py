@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
-import shapely
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit_folium import st_folium
@@ -31,7 +30,8 @@ from dashboard.data.acled import (
     suggestions_csv,
 )
 from dashboard.data.acled_report import outside_period_note
-from dashboard.data.boundaries import read_official_boundaries, replace_geometry
+from dashboard.data.boundaries import read_official_boundaries
+from dashboard.data.boundary_writer import replace_geometry
 from dashboard.data.uploads import fresh_work_directory, remove_directory, save_upload
 from dashboard.detail import (
     changes_table,
@@ -63,8 +63,9 @@ from dashboard.mapview.payload import (
     state_feature_group,
     state_payload,
 )
-from dashboard.mapview.style import STATUS_STYLES
+from dashboard.mapview.resources import MapResources
 from dashboard.serving import prepared
+from dashboard.style import STATUS_STYLES
 from dashboard.timeline import Timeline
 from dashboard.timeline.core import period
 from dashboard.timeline.events import WINDOWS, EventFilter, events_on
@@ -82,29 +83,6 @@ DATE_SLIDER = ".st-key-date input[type='range']"
 
 def data_directory() -> Path:
     return Path(os.environ.get("NAQSHA_DATA") or SHIPPED_DATA)
-
-
-def unit_at(dataset: Dataset, resources: dict, lat: float, lon: float, selected: str) -> str | None:
-    """The unit under a click: the province first; a district once its province is open.
-
-    A first click opens the province (with its district table and shares) and zooms to it; a
-    second click inside it drills down to the district under the pointer.
-    """
-    hits = [
-        resources["codes"][i]
-        for i in resources["tree"].query(shapely.Point(lon, lat), predicate="intersects")
-    ]
-    province = next((c for c in hits if dataset.units[c].level == "province"), None)
-    opened = {selected, dataset.units[selected].parent} if selected in dataset.units else set()
-    district = next(
-        (
-            c
-            for c in hits
-            if dataset.units[c].level == "district" and dataset.units[c].parent in opened
-        ),
-        None,
-    )
-    return district or province
 
 
 def init_state(first: date, last: date, units: dict) -> None:
@@ -184,7 +162,7 @@ def collect_closed_sessions() -> None:
 def view(
     dataset: Dataset,
     timeline: Timeline,
-    resources: dict,
+    resources: MapResources,
     span: tuple[date, date],
     chosen: tuple[EventFilter, bool],
 ) -> None:
@@ -214,7 +192,7 @@ def view(
         elif panel == "Over time":
             over_time_panel(dataset, timeline, day, first, last)
         elif panel == "Export & cite":
-            export_panel(dataset, timeline, day, events, resources["centres"])
+            export_panel(dataset, timeline, day, events, resources.centres)
     keep_playing(day, last)
 
 
@@ -415,10 +393,10 @@ def current_events(dataset: Dataset) -> pd.DataFrame:
     return upload["events"] if upload else dataset.events
 
 
-def current_event_files(dataset: Dataset, resources: dict) -> EventFiles:
+def current_event_files(dataset: Dataset, resources: MapResources) -> EventFiles:
     """The static marker files for :func:`current_events`."""
     upload = session_upload(dataset)
-    return upload["files"] if upload else resources["event_files"]
+    return upload["files"] if upload else resources.event_files
 
 
 def import_panel(dataset: Dataset) -> None:
@@ -614,7 +592,7 @@ def summary(timeline: Timeline, day: date) -> None:
 def draw_map(
     dataset: Dataset,
     timeline: Timeline,
-    resources: dict,
+    resources: MapResources,
     day: date,
     chosen: tuple[EventFilter, bool],
     highlight: tuple[str, ...] = (),
@@ -625,9 +603,7 @@ def draw_map(
     payload = state_payload(
         timeline,
         day,
-        current_event_files(dataset, resources).payload(
-            events, dataset.units, resources["centres"]
-        ),
+        current_event_files(dataset, resources).payload(events, dataset.units, resources.centres),
         st.session_state.selected or None,
         highlight,
     )
@@ -636,14 +612,14 @@ def draw_map(
         clicked = (st.session_state.get("map") or {}).get("last_clicked")
         if clicked:
             selected = st.session_state.selected
-            found = unit_at(dataset, resources, clicked["lat"], clicked["lng"], selected)
+            found = resources.unit_at(clicked["lat"], clicked["lng"], selected)
             if found:
                 st.session_state.selected = found
 
     st_folium(
         base_map(
             {
-                **resources["options"],
+                **resources.options,
                 "follow": DATE_SLIDER,
                 "view": st.session_state.get("address_view"),
             },

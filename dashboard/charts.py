@@ -17,7 +17,7 @@ import pandas as pd
 
 from dashboard.data.dataset import Dataset
 from dashboard.data.tables import is_web_url
-from dashboard.mapview.style import STATUS_STYLES
+from dashboard.style import STATUS_STYLES
 from dashboard.timeline import Timeline
 
 # Albers equal-area conic fitted to Afghanistan (29-38.5° N): areas within a fraction of a percent.

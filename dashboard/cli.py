@@ -18,10 +18,11 @@ from dashboard.data.acled import (
     read_acled,
     suggested_changes,
     suggestions_csv,
-    write_events_csv,
 )
 from dashboard.data.acled_report import outside_period_note
-from dashboard.data.boundaries import read_official_boundaries, replace_geometry
+from dashboard.data.boundaries import read_official_boundaries
+from dashboard.data.boundary_writer import replace_geometry
+from dashboard.data.events import write_events_csv
 from dashboard.data.tiling import tiling_problems
 from dashboard.export import (
     CHANGE_COLUMNS,

@@ -10,8 +10,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from dashboard.data.tables import is_web_url
-from dashboard.mapview.payload import state_note
-from dashboard.mapview.style import STATUS_STYLES
+from dashboard.style import STATUS_STYLES, state_note
 from dashboard.timeline import Timeline, UnitState
 
 NEAR_DAYS = 7

@@ -20,8 +20,8 @@ import pandas as pd
 import shapely
 import xstatic.pkg.leaflet as xleaflet
 
-from dashboard.data.acled import events_csv_frame
 from dashboard.data.dataset import Dataset
+from dashboard.data.events import events_csv_frame
 from dashboard.mapview.assets import (
     CSS_FILES,
     JS_FILES,
@@ -36,8 +36,8 @@ from dashboard.mapview.basemap import (
     layer_options,
 )
 from dashboard.mapview.payload import state_payload
-from dashboard.mapview.style import fill_for
 from dashboard.spreadsheet import csv_text
+from dashboard.style import fill_for
 from dashboard.timeline import Timeline, UnitState
 
 STATUS_COLUMNS = [

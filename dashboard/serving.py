@@ -28,7 +28,7 @@ from pathlib import Path
 
 from dashboard.data import Dataset, load_dataset
 from dashboard.mapview.assets import STATIC_DIR
-from dashboard.mapview.resources import files_missing, prepare_map, reuse_map
+from dashboard.mapview.resources import MapResources, files_missing, prepare_map, reuse_map
 from dashboard.timeline import Timeline
 
 PACKAGE = Path(__file__).resolve().parent
@@ -42,7 +42,7 @@ class Prepared:
 
     dataset: Dataset
     timeline: Timeline
-    resources: dict
+    resources: MapResources
 
 
 _PROCESS: dict[tuple, Prepared] = {}
@@ -121,7 +121,7 @@ def _from_disk(directory: Path, static_dir: Path) -> Prepared:
     dataset = load_dataset(directory)
     timeline = Timeline.from_dataset(dataset)
     resources = prepare_map(dataset, timeline, static_dir)
-    _write(path, (dataset, timeline, resources["options"]))
+    _write(path, (dataset, timeline, resources.options))
     return Prepared(dataset, timeline, resources)
 
 

@@ -41,8 +41,8 @@ from dashboard.mapview.basemap import (
     layer_options,
 )
 from dashboard.mapview.eventfiles import EventFiles
-from dashboard.mapview.payload import segment_bounds, state_note, style_track, unit_centres
-from dashboard.mapview.style import STATUS_STYLES
+from dashboard.mapview.payload import segment_bounds, style_track, unit_centres
+from dashboard.style import STATUS_STYLES, state_note
 from dashboard.timeline import Timeline
 from dashboard.timeline.core import period
 from dashboard.timeline.events import EventFilter, events_on

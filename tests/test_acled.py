@@ -19,7 +19,6 @@ from dashboard.data.acled import (
     read_acled,
     suggested_changes,
     suggestions_csv,
-    write_events_csv,
 )
 from dashboard.data.control import load_control
 from dashboard.data.dates import (
@@ -30,7 +29,7 @@ from dashboard.data.dates import (
     numeric_order,
     parse_date,
 )
-from dashboard.data.events import EVENT_COLUMNS, load_events
+from dashboard.data.events import EVENT_COLUMNS, load_events, write_events_csv
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ACLED = FIXTURES / "acled"

@@ -10,7 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
-from browser import (
+from conftest import SHARED_BOUNDARIES
+
+from dashboard.mapview.pruning import HASHED_NAME
+from harness.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     MAP_FRAME,
@@ -27,9 +30,6 @@ from browser import (
     streamlit_server,
     wait_healthy,
 )
-from conftest import SHARED_BOUNDARIES
-
-from dashboard.mapview.pruning import HASHED_NAME
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "test-artifacts" / "browser"

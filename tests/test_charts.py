@@ -15,7 +15,7 @@ from dashboard.charts import (
     status_area,
     status_counts,
 )
-from dashboard.mapview.style import STATUS_STYLES
+from dashboard.style import STATUS_STYLES
 
 START, END = date(2021, 5, 1), date(2021, 9, 30)
 

@@ -1,5 +1,14 @@
+import json
+import re
 import tomllib
 from pathlib import Path
+
+from dashboard.data.events import EVENT_TAXONOMY
+from dashboard.data.published import KINDS, MEASURES
+from dashboard.data.records import CONFIDENCES, DATE_PRECISIONS, LEVELS, RECORD_STATUSES
+from dashboard.mapview.legend import EVENT_SHORT_NAMES
+from dashboard.style import EVENT_STYLES
+from dashboard.timeline import core
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,3 +84,48 @@ def test_the_panjshir_example_is_what_status_prints(shipped):
     wanted = [line for line in printed if line.startswith(("unit,", "AF08"))]
     assert block == wanted
     assert list(csv.reader(io.StringIO(block[-1])))[0][:2] == ["AF0807", "Paryan"]
+
+
+def bullets(text: str, marker: str) -> list[str]:
+    """The list items of ``text`` that start with ``marker``, each on one line."""
+    items = re.split(rf"^{re.escape(marker)} ", text, flags=re.M)[1:]
+    return [" ".join(item.split("\n\n")[0].split()) for item in items]
+
+
+def test_the_derivation_rules_in_the_data_readme_are_the_codes():
+    code = core.__doc__.replace("``", "`")
+    readme = (ROOT / "geodata" / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Derivation: from records to the map")[1].split("### Example")[0]
+    assert bullets(section, "-") == bullets(code, "*")
+    assert len(bullets(code, "*")) == 6
+
+
+def test_the_data_package_enums_are_the_codes_vocabularies():
+    package = json.loads((ROOT / "geodata" / "datapackage.json").read_text(encoding="utf-8"))
+    enums = {
+        (resource["name"], field["name"]): field["constraints"]["enum"]
+        for resource in package["resources"]
+        for field in resource.get("schema", {}).get("fields", [])
+        if "enum" in field.get("constraints", {})
+    }
+    assert enums == {
+        ("units", "level"): list(LEVELS),
+        ("control", "level"): list(LEVELS),
+        ("control", "status"): list(RECORD_STATUSES),
+        ("control", "confidence"): list(CONFIDENCES),
+        ("control", "date_precision"): list(DATE_PRECISIONS),
+        ("events", "event_type"): list(EVENT_TAXONOMY),
+        ("events", "sub_event_type"): sorted(s for subs in EVENT_TAXONOMY.values() for s in subs),
+        ("events", "time_precision"): [1, 2, 3],
+        ("events", "geo_precision"): [1, 2, 3],
+        ("events", "confidence"): list(CONFIDENCES),
+        ("published_counts", "kind"): list(KINDS),
+        ("published_counts", "measure"): list(MEASURES),
+    }
+
+
+def test_every_event_type_has_a_marker_and_a_legend_name():
+    assert list(EVENT_STYLES) == list(EVENT_TAXONOMY)
+    assert list(EVENT_SHORT_NAMES) == list(EVENT_TAXONOMY)
+    letters = [letter for _, letter in EVENT_STYLES.values()]
+    assert len(set(letters)) == len(letters)

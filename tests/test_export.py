@@ -26,7 +26,7 @@ from dashboard.export import (
     view_query,
 )
 from dashboard.mapview.payload import events_payload, unit_centres
-from dashboard.mapview.style import STATUS_STYLES
+from dashboard.style import STATUS_STYLES
 from dashboard.timeline import Timeline
 from dashboard.timeline.events import EventFilter, events_on
 
@@ -181,9 +181,9 @@ def test_html_escapes_hostile_data_text(hostile):
     page = Page(text)
     assert HOSTILE_NAME not in text and "<img" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text  # the heading names the selection
-    assert [tag for tag, _ in page.tags].count("script") == 4  # 3 inlined files + our call
+    assert [tag for tag, _ in page.tags].count("script") == 5  # 4 inlined files + our call
     assert not [tag for tag, _ in page.tags if tag == "img"]
-    assert text.count("</script>") == 4
+    assert text.count("</script>") == 5
     assert "\\u003c/script\\u003e\\u003cimg" in text  # the claim, as JSON text
 
 

@@ -20,12 +20,8 @@ import shapely
 from shapely.geometry import box
 
 from dashboard.data import DataError, Problem, load_dataset
-from dashboard.data.boundaries import (
-    ImportReport,
-    read_official_boundaries,
-    replace_geometry,
-    shapefile_in_zip,
-)
+from dashboard.data.boundaries import read_official_boundaries, shapefile_in_zip
+from dashboard.data.boundary_writer import ImportReport, replace_geometry
 from dashboard.timeline import Timeline
 
 REPO = Path(__file__).resolve().parents[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import unquote
 
 import folium
@@ -32,7 +32,7 @@ from dashboard.mapview.payload import (
     unit_styles,
 )
 from dashboard.mapview.resources import prepare_map
-from dashboard.mapview.style import STATUS_STYLES, fill_for
+from dashboard.style import STATUS_STYLES, fill_for
 from dashboard.timeline.events import EventFilter, events_on
 
 
@@ -243,7 +243,7 @@ def test_base_map_starts_the_data_downloads_before_leaflet_loads():
 
 def test_prepare_map_writes_the_style_track_and_a_gzipped_geometry(tmp_path, tiny):
     dataset, timeline = tiny
-    options = prepare_map(dataset, timeline, tmp_path)["options"]
+    options = prepare_map(dataset, timeline, tmp_path).options
     track = json.loads((tmp_path / "data" / options["trackUrl"].rsplit("/", 1)[1]).read_text())
     assert track == json.loads(json.dumps(style_track(timeline)))
     packed = tmp_path / "data" / options["geometryUrl"].rsplit("/", 1)[1]
@@ -345,3 +345,14 @@ def test_a_place_is_named_once_and_notes_are_sent_whole():
     )  # fmt: skip
     row = marker_row(event)
     assert row[5] == "Kabul" and row[6] == notes
+
+
+def test_a_click_opens_the_province_then_the_district_under_it(tmp_path, shipped, shipped_timeline):
+    resources = prepare_map(shipped, shipped_timeline, tmp_path)
+    bazarak = shipped.units["AF08"]  # Panjshir's capital, inside the district of Bazarak
+    lat, lon = bazarak.centre_lat, bazarak.centre_lon
+    assert resources.unit_at(lat, lon, "") == "AF08"
+    district = resources.unit_at(lat, lon, "AF08")
+    assert shipped.units[district].parent == "AF08"
+    assert resources.unit_at(lat, lon, "AF01") == "AF08"  # another province is open
+    assert resources.unit_at(0.0, 0.0, "") is None

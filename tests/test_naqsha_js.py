@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from datetime import date, timedelta
 
 import pytest
-from node import run_naqsha
 
+from dashboard.mapview.assets import WEB_DIR
 from dashboard.mapview.payload import state_payload, style_of, style_track
-from dashboard.mapview.style import STATUS_STYLES
 from dashboard.site import detail_track
+from dashboard.style import STATUS_STYLES
+from harness.node import run_naqsha
 
 TRACK_STATES = """
 return args.days.map(function (day) {
@@ -66,3 +70,17 @@ def test_the_sites_detail_lookup_gives_the_timelines_state(shipped_timeline):
 )
 def test_only_http_addresses_become_links(url, linked):
     assert run_naqsha("return Naqsha.safeUrl(args);", url) == linked
+
+
+def test_the_maps_scripts_pass_eslint():
+    """``eslint:recommended`` and the rules in ``dashboard/mapview/web/.eslintrc.json``, with
+    Debian's ``eslint`` package (its modules live in /usr/share/nodejs)."""
+    eslint = shutil.which("eslint")
+    if eslint is None:
+        pytest.skip("no eslint: install Debian's 'eslint' package to lint the map's JavaScript")
+    env = {**os.environ, "NODE_PATH": os.pathsep.join(["/usr/share/nodejs", "/usr/lib/nodejs"])}
+    done = subprocess.run(
+        [eslint, "--max-warnings", "0", *map(str, sorted(WEB_DIR.glob("*.js")))],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -13,7 +13,7 @@ from pathlib import Path
 from dashboard.charts import control_chart, districts_chart, published_points, status_counts
 from dashboard.mapview.basemap import layer_options
 from dashboard.mapview.legend import legend_spec
-from dashboard.mapview.style import STATUS_STYLES, fill_for
+from dashboard.style import STATUS_STYLES, fill_for
 
 ROOT = Path(__file__).resolve().parents[1]
 # status: (label, colour, pattern) -- the Okabe-Ito palette, grey for no record
@@ -64,3 +64,13 @@ def test_both_charts_colour_statuses_with_the_palette(shipped, shipped_timeline)
             spec = chart(counts, points, day, "t").to_dict()
         scale = spec["layer"][0]["encoding"]["color"]["scale"]
         assert scale == {"domain": list(PALETTE), "range": COLOURS}, level
+
+
+def test_the_maps_scripts_take_every_colour_from_the_style_table():
+    web = ROOT / "dashboard" / "mapview" / "web"
+    for script in ("naqsha.js", "site.js"):
+        text = (web / script).read_text(encoding="utf-8")
+        assert re.findall(r"#[0-9A-Fa-f]{6}\b|#[0-9A-Fa-f]{3}\b", text) == [], script
+    options = layer_options("g.json", None, "")
+    assert set(options["colours"]) >= {"border", "outline", "selected", "highlight"}
+    assert set(options["patterns"]) == {"hatch", "cross", "low"}

@@ -64,7 +64,7 @@ def test_preparing_a_dataset_prunes_another_datasets_stale_files(tiny, tmp_path)
     age(stale, DAY_AND_A_BIT)
     resources = prepare_map(dataset, timeline, tmp_path)
     assert not stale.exists()
-    for path in used_files(resources["options"].values(), tmp_path):
+    for path in used_files(resources.options.values(), tmp_path):
         assert path.exists()
 
 
@@ -72,7 +72,7 @@ def test_files_pruned_while_idle_are_reported_and_event_chunks_rewritten(tiny, t
     dataset, timeline = tiny
     resources = prepare_map(dataset, timeline, tmp_path)
     assert not files_missing(resources)
-    static_path(resources["options"]["trackUrl"], tmp_path).unlink()
+    static_path(resources.options["trackUrl"], tmp_path).unlink()
     assert files_missing(resources)
     files = EventFiles(dataset.events, tmp_path)
     url = files.chunk_url(0)

@@ -34,7 +34,7 @@ def test_a_dataset_is_prepared_once_per_process(tiny_dir, tmp_path, cache):
     first = serving.prepared(tiny_dir, tmp_path / "static")
     assert serving.prepared(tiny_dir, tmp_path / "static") is first
     assert len(first.dataset.units) == len(first.timeline.units)
-    assert static_path(first.resources["options"]["geometryUrl"], tmp_path / "static").exists()
+    assert static_path(first.resources.options["geometryUrl"], tmp_path / "static").exists()
 
 
 def test_a_restarted_server_reads_the_prepared_data_from_disk(
@@ -44,7 +44,7 @@ def test_a_restarted_server_reads_the_prepared_data_from_disk(
     monkeypatch.setattr(serving, "_PROCESS", {})  # a new process
     no_loading(monkeypatch)
     after = serving.prepared(tiny_dir, tmp_path / "static")
-    assert after.resources["options"] == before.resources["options"]
+    assert after.resources.options == before.resources.options
     assert list(after.dataset.units) == list(before.dataset.units)
     assert [p.name for p in cache.iterdir()] == [f"{serving.content_key(tiny_dir)}.pickle"]
     assert cache.stat().st_mode & 0o777 == 0o700
@@ -90,7 +90,7 @@ def test_a_damaged_or_unsafe_cache_file_is_never_used(
 def test_map_files_pruned_while_cached_are_written_again(tiny_dir, tmp_path, cache, monkeypatch):
     static = tmp_path / "static"
     first = serving.prepared(tiny_dir, static)
-    geometry = static_path(first.resources["options"]["geometryUrl"], static)
+    geometry = static_path(first.resources.options["geometryUrl"], static)
     monkeypatch.setattr(serving, "_PROCESS", {})
     geometry.unlink()
     serving.prepared(tiny_dir, static)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from browser import (
+
+from harness.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     ROOT,

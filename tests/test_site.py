@@ -10,9 +10,8 @@ import pytest
 
 from dashboard.cli import main
 from dashboard.data import DataError
-from dashboard.mapview.payload import state_note
-from dashboard.mapview.style import STATUS_STYLES
 from dashboard.site import detail_track, write_site
+from dashboard.style import STATUS_STYLES, state_note
 from dashboard.timeline.core import period
 
 

@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, NO_INTERNET_ARGS, ROOT, browser_tests_or_skip
 
-from dashboard.mapview.style import STATUS_STYLES
+from dashboard.style import STATUS_STYLES
+from harness.browser import CHROMIUM, CHROMIUM_ARGS, NO_INTERNET_ARGS, ROOT, browser_tests_or_skip
 
 pytestmark = pytest.mark.browser
 sync_api = browser_tests_or_skip()

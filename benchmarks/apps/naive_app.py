@@ -28,7 +28,7 @@ from streamlit_folium import st_folium
 
 from dashboard.data import SHIPPED_DATA, load_dataset
 from dashboard.mapview.assets import install_static_assets
-from dashboard.mapview.style import STATUS_STYLES
+from dashboard.style import STATUS_STYLES
 from dashboard.timeline import Timeline
 
 STATIC = Path(__file__).resolve().parent / "static"

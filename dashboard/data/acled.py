@@ -4,13 +4,12 @@ ACLED (https://acleddata.com/) publishes events as CSV. Exports made before the 
 carry ``data_id``, ``event_id_no_cnty`` and ``iso3``; later ones carry ``disorder_type``,
 ``civilian_targeting`` and ``tags`` instead. Both carry ``event_id_cnty``, which is the id kept
 here. Only the columns of our event schema (``dashboard.data.events.EVENT_COLUMNS``) are kept.
+Imported events are merged with a data directory's own here; writing them back as ``events.csv``
+is :func:`dashboard.data.events.write_events_csv`.
 """
 
 from __future__ import annotations
 
-import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,12 +38,11 @@ from dashboard.data.events import (
     assign_units,
     check_fatalities,
     check_in_country,
-    extra_columns,
 )
 from dashboard.data.names import district_named, name_index, name_key
 from dashboard.data.problems import DataError, Problem
 from dashboard.data.records import Unit
-from dashboard.data.tables import DEFAULT_MAX_BYTES, FieldChecker, read_csv, remove_stale
+from dashboard.data.tables import DEFAULT_MAX_BYTES, FieldChecker, read_csv
 from dashboard.spreadsheet import csv_text
 
 ACLED_REQUIRED = (
@@ -364,41 +362,7 @@ def suggestions_csv(rows: list[dict]) -> str:
     return csv_text(list(SUGGESTION_COLUMNS), (r for r in rows if not r.get("skipped")))
 
 
-# -- writing and merging events --------------------------------------------------------------
-
-
-def write_events_csv(events: pd.DataFrame, path: Path) -> None:
-    """Write events as ``events.csv`` (columns :data:`EVENT_COLUMNS`, dates ``YYYY-MM-DD``).
-
-    The file is written next to ``path`` first and renamed, so a failure leaves no half file.
-    """
-    text = events_csv(events)
-    remove_stale(path.parent, f".{path.name}.*.tmp")
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def events_csv(events: pd.DataFrame) -> str:
-    """Events as ``events.csv`` text (see :func:`events_csv_frame`)."""
-    buffer = io.StringIO()
-    events_csv_frame(events).to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue()
-
-
-def events_csv_frame(events: pd.DataFrame) -> pd.DataFrame:
-    """Events as the text cells of ``events.csv``: :data:`EVENT_COLUMNS`, then any extra
-    columns the data directory's file had (kept, empty for imported rows)."""
-    frame = events.reindex(columns=[*EVENT_COLUMNS, *extra_columns(events.columns)]).copy()
-    frame["event_date"] = pd.to_datetime(frame["event_date"]).dt.strftime("%Y-%m-%d")
-    for column in ("latitude", "longitude"):
-        frame[column] = ["" if pd.isna(v) else repr(float(v)) for v in frame[column].to_numpy()]
-    return frame.astype(object).where(frame.notna(), "")
+# -- merging events --------------------------------------------------------------------------
 
 
 def merge_events(

@@ -1,7 +1,14 @@
-"""Loading events in ACLED's column layout, with a source URL and a confidence for each."""
+"""Events in ACLED's column layout, with a source URL and a confidence for each.
+
+Loading and checking ``events.csv`` (:func:`load_events`), tying events to units
+(:func:`assign_units`) and writing events back as ``events.csv`` (:func:`write_events_csv`).
+"""
 
 from __future__ import annotations
 
+import io
+import os
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,7 +19,7 @@ import shapely
 from dashboard.data.names import district_named, name_index, name_key
 from dashboard.data.records import CONFIDENCES, Unit
 from dashboard.data.spatial import near_xy
-from dashboard.data.tables import WHOLE_NUMBER, FieldChecker, Table, read_csv
+from dashboard.data.tables import WHOLE_NUMBER, FieldChecker, Table, read_csv, remove_stale
 
 EVENT_TAXONOMY: dict[str, tuple[str, ...]] = {
     "Battles": (
@@ -283,3 +290,40 @@ def assign_units(
         for p, a in zip(frame.loc[unnamed, "province"], frame.loc[unnamed, "admin2"], strict=True)
     ]
     return frame
+
+
+# -- writing events.csv ----------------------------------------------------------------------
+
+
+def write_events_csv(events: pd.DataFrame, path: Path) -> None:
+    """Write events as ``events.csv`` (columns :data:`EVENT_COLUMNS`, dates ``YYYY-MM-DD``).
+
+    The file is written next to ``path`` first and renamed, so a failure leaves no half file.
+    """
+    text = events_csv(events)
+    remove_stale(path.parent, f".{path.name}.*.tmp")
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def events_csv(events: pd.DataFrame) -> str:
+    """Events as ``events.csv`` text (see :func:`events_csv_frame`)."""
+    buffer = io.StringIO()
+    events_csv_frame(events).to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
+def events_csv_frame(events: pd.DataFrame) -> pd.DataFrame:
+    """Events as the text cells of ``events.csv``: :data:`EVENT_COLUMNS`, then any extra
+    columns the data directory's file had (kept, empty for imported rows)."""
+    frame = events.reindex(columns=[*EVENT_COLUMNS, *extra_columns(events.columns)]).copy()
+    frame["event_date"] = pd.to_datetime(frame["event_date"]).dt.strftime("%Y-%m-%d")
+    for column in ("latitude", "longitude"):
+        frame[column] = ["" if pd.isna(v) else repr(float(v)) for v in frame[column].to_numpy()]
+    return frame.astype(object).where(frame.notna(), "")

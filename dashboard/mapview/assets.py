@@ -33,11 +33,17 @@ VENDOR_FILES = {
     "markercluster/MarkerCluster.css": Path(xcluster.BASE_DIR) / "MarkerCluster.css",
     "markercluster/MarkerCluster.Default.css": Path(xcluster.BASE_DIR)
     / "MarkerCluster.Default.css",
+    "naqsha/host.js": WEB_DIR / "host.js",
     "naqsha/naqsha.js": WEB_DIR / "naqsha.js",
     "naqsha/naqsha.css": WEB_DIR / "naqsha.css",
     "naqsha/site.js": WEB_DIR / "site.js",
 }
-JS_FILES = ("leaflet/leaflet.js", "markercluster/leaflet.markercluster.js", "naqsha/naqsha.js")
+JS_FILES = (
+    "leaflet/leaflet.js",
+    "markercluster/leaflet.markercluster.js",
+    "naqsha/host.js",
+    "naqsha/naqsha.js",
+)
 CSS_FILES = (
     "leaflet/leaflet.css",
     "markercluster/MarkerCluster.css",

@@ -12,7 +12,7 @@ from jinja2 import Template
 
 from dashboard.mapview.assets import BUNDLE_CSS, BUNDLE_JS, STATIC_URL, WEB_DIR
 from dashboard.mapview.legend import legend_spec
-from dashboard.mapview.style import EVENT_STYLES, STATUS_STYLES
+from dashboard.style import EVENT_STYLES, MAP_COLOURS, PATTERNS, STATUS_STYLES
 
 AFGHANISTAN_BOUNDS = [[29.3, 60.4], [38.5, 75.0]]
 DISTRICT_LABEL_ZOOM = 8
@@ -87,6 +87,8 @@ def layer_options(
             status: {"label": s.label, "colour": s.colour, "pattern": s.pattern}
             for status, s in STATUS_STYLES.items()
         },
+        "colours": MAP_COLOURS,
+        "patterns": PATTERNS,
         "events": [
             {"colour": colour, "letter": letter} for colour, letter in EVENT_STYLES.values()
         ],

@@ -6,7 +6,7 @@ legend and the map cannot disagree.
 
 from __future__ import annotations
 
-from dashboard.mapview.style import EVENT_STYLES, INHERITED_OPACITY, STATUS_STYLES
+from dashboard.style import EVENT_STYLES, INHERITED_OPACITY, MAP_COLOURS, STATUS_STYLES
 
 UNCERTAIN = {
     "label": "Striped: low confidence, claim or inferred date",
@@ -24,7 +24,7 @@ INHERITED = {
 SCHEMATIC = {
     "label": "District (schematic shape)",
     "description": "District shapes drawn schematically, not surveyed boundaries",
-    "colour": "#333333",
+    "colour": MAP_COLOURS["schematic"],
     "pattern": "outline",
 }
 

@@ -14,28 +14,13 @@ from branca.element import MacroElement
 from folium import FeatureGroup
 from jinja2 import Template
 
-from dashboard.mapview.style import EVENT_STYLES, INHERITED_OPACITY, OWN_OPACITY, fill_for
+from dashboard.style import EVENT_STYLES, INHERITED_OPACITY, OWN_OPACITY, fill_for, state_note
 from dashboard.timeline import Timeline, UnitState
 from dashboard.timeline.core import ONE_DAY
 
 # Above this many events in the window the map shows counts per province instead of markers.
 MAX_MARKERS = 2000
 EVENT_TYPES = list(EVENT_STYLES)
-
-
-def state_note(state: UnitState) -> str:
-    """A short plain-text caveat for the tooltip: claims, inferred dates, inherited status."""
-    notes = []
-    record = state.record
-    if record is not None and record.claimed_by:
-        notes.append(f"Claimed by {record.claimed_by}")
-    if record is not None and record.disputed_by:
-        notes.append(f"disputed by {record.disputed_by}")
-    if record is not None and record.date_precision == "approximate":
-        notes.append("date approximate")
-    if state.inherited:
-        notes.append("no record of its own; follows its province")
-    return "; ".join(notes)
 
 
 def style_key(state: UnitState) -> tuple[str, str, str, str, str, float]:

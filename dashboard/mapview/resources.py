@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import shapely
@@ -21,7 +22,45 @@ from dashboard.mapview.pruning import prune, refresh, used_files
 from dashboard.timeline import Timeline
 
 
-def prepare_map(dataset: Dataset, timeline: Timeline, static_dir: Path = STATIC_DIR) -> dict:
+@dataclass
+class MapResources:
+    """What the map of one dataset needs on the server, once prepared.
+
+    ``options``: the base map's options (addresses of the static files); ``centres``: a point
+    per unit for aggregated events; ``tree`` and ``codes``: a spatial index of the unit shapes
+    and their codes, for clicks; ``units``: the dataset's units; ``event_files``: its event
+    markers as static chunks; ``static_dir``: where the files are.
+    """
+
+    options: dict
+    centres: dict[str, tuple[float, float]]
+    tree: shapely.STRtree
+    codes: list[str]
+    units: dict
+    event_files: EventFiles
+    static_dir: Path
+
+    def unit_at(self, lat: float, lon: float, selected: str) -> str | None:
+        """The unit under a click: the province first; a district once its province is open.
+
+        A first click opens the province (with its district table and shares) and zooms to
+        it; a second click inside it drills down to the district under the pointer.
+        """
+        hits = [
+            self.codes[i] for i in self.tree.query(shapely.Point(lon, lat), predicate="intersects")
+        ]
+        units = self.units
+        province = next((c for c in hits if units[c].level == "province"), None)
+        opened = {selected, units[selected].parent} if selected in units else set()
+        district = next(
+            (c for c in hits if units[c].level == "district" and units[c].parent in opened), None
+        )
+        return district or province
+
+
+def prepare_map(
+    dataset: Dataset, timeline: Timeline, static_dir: Path = STATIC_DIR
+) -> MapResources:
     """Write the files the browser fetches once and build the server-side lookups.
 
     Parameters
@@ -69,7 +108,7 @@ def prepare_map(dataset: Dataset, timeline: Timeline, static_dir: Path = STATIC_
 
 def reuse_map(
     dataset: Dataset, timeline: Timeline, options: dict, static_dir: Path = STATIC_DIR
-) -> dict | None:
+) -> MapResources | None:
     """:func:`prepare_map`'s result from the ``options`` it returned before (a cache), without
     writing the files again; ``None`` if one of them has gone (pruned), to prepare them anew."""
     if any(not path.exists() for path in used_files(options.values(), static_dir)):
@@ -78,23 +117,24 @@ def reuse_map(
     return _in_use(dataset, options, static_dir)
 
 
-def _in_use(dataset: Dataset, options: dict, static_dir: Path) -> dict:
+def _in_use(dataset: Dataset, options: dict, static_dir: Path) -> MapResources:
     keep = used_files(options.values(), static_dir)
     refresh(keep)  # files written earlier (by any process) are in use again
     prune(keep, static_dir)
-    return {
-        "options": options,
-        "centres": unit_centres(dataset.units, dataset.geometry),
-        "tree": shapely.STRtree(dataset.geometry.geometry.values),
-        "codes": list(dataset.geometry.index),
-        "event_files": EventFiles(dataset.events, static_dir),
-        "static_dir": static_dir,
-    }
+    return MapResources(
+        options=options,
+        centres=unit_centres(dataset.units, dataset.geometry),
+        tree=shapely.STRtree(dataset.geometry.geometry.values),
+        codes=list(dataset.geometry.index),
+        units=dataset.units,
+        event_files=EventFiles(dataset.events, static_dir),
+        static_dir=static_dir,
+    )
 
 
-def files_missing(resources: dict) -> bool:
+def files_missing(resources: MapResources) -> bool:
     """Mark the static files of ``resources`` as in use; True if a map file has gone (another
     process pruned it while this one sat idle), in which case the caller prepares them again."""
-    static_dir = resources["static_dir"]
-    refresh(used_files(resources["event_files"].urls(), static_dir))
-    return bool(refresh(used_files(resources["options"].values(), static_dir)))
+    static_dir = resources.static_dir
+    refresh(used_files(resources.event_files.urls(), static_dir))
+    return bool(refresh(used_files(resources.options.values(), static_dir)))

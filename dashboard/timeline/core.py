@@ -1,17 +1,20 @@
 """Status segments per unit, derived once from the control records, then queried by date.
 
-Rules (documented in ``geodata/README.md``):
+Rules (``geodata/README.md`` repeats them word for word; a test checks):
 
 * A unit's own record gives its status on the dates it covers. For a province that record says
   who holds its capital: a side holds a province when it holds its capital, whatever happens in
-  its other districts (the map shows those one by one).
+  its other districts (the map shows those one by one, so a reader sees both).
 * On dates a province has no record of its own, its status comes from its districts' records:
   the status they share if they agree, ``partial`` if they differ.
 * A district with no record of its own on a date follows its province's own record
-  (``inherited`` is then true), also before its first and after its last record.
+  (``inherited`` is then true; the map draws it faded and its tooltip says so), also before its
+  first and after its last record.
 * A change that a district only inherits (its province changed, and the district has no record
   of its own on either side) is not listed among the changes: the province's change is.
 * A date no record covers is ``unknown``.
+* A derived province status takes as its source the most recent district record (on a tie, the
+  more confident one); "since" is the first day of the current run of the same status.
 """
 
 from __future__ import annotations

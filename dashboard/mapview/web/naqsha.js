@@ -1,7 +1,8 @@
 /* Naqsha map layer: geometry is fetched once; each date only restyles it.
  * Inside the dashboard the map also follows the date slider by itself: it restyles from the
  * style track (every unit's style by date) as soon as the slider moves, and the server's step,
- * which carries the same styles plus the events, confirms it a round trip later.
+ * which carries the same styles plus the events, confirms it a round trip later. What it reads
+ * from and writes to the page around it (Streamlit's) goes through host.js.
  * Every string that comes from data is inserted with textContent, never as HTML,
  * and only http(s) addresses become links. */
 (function () {
@@ -24,19 +25,21 @@
     Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
     return e;
   }
-  function pattern(id, colour, stripe, cross) {
+  function pattern(id, colour, kind) {
+    // kind: "hatch", "cross" or "low", whose stripe widths come from Python (PATTERNS).
+    var spec = N.opts.patterns[kind];
     var p = svgEl("pattern", { id: id, patternUnits: "userSpaceOnUse", width: 8, height: 8, patternTransform: "rotate(45)" });
-    p.appendChild(svgEl("rect", { width: 8, height: 8, fill: "#ffffff" }));
-    p.appendChild(svgEl("rect", { width: stripe, height: 8, fill: colour }));
-    if (cross) p.appendChild(svgEl("rect", { width: 8, height: 3, fill: colour }));
+    p.appendChild(svgEl("rect", { width: 8, height: 8, fill: N.opts.colours.stripe_ground }));
+    p.appendChild(svgEl("rect", { width: spec.stripe, height: 8, fill: colour }));
+    if (spec.cross) p.appendChild(svgEl("rect", { width: 8, height: spec.stripe, fill: colour }));
     return p;
   }
   function addPatterns(svg, styles) {
     var defs = svgEl("defs", {});
     Object.keys(styles).forEach(function (status) {
       var s = styles[status];
-      defs.appendChild(pattern("naqsha-low-" + status, s.colour, 5, false));
-      if (s.pattern !== "solid") defs.appendChild(pattern("naqsha-" + status, s.colour, 3, s.pattern === "cross"));
+      defs.appendChild(pattern("naqsha-low-" + status, s.colour, "low"));
+      if (s.pattern !== "solid") defs.appendChild(pattern("naqsha-" + status, s.colour, s.pattern));
     });
     svg.insertBefore(defs, svg.firstChild);
   }
@@ -55,7 +58,7 @@
     }
     if (row.pattern !== "solid") {
       var defs = svgEl("defs", {});
-      defs.appendChild(pattern(id, row.colour, row.pattern === "low" ? 5 : 3, row.pattern === "cross"));
+      defs.appendChild(pattern(id, row.colour, row.pattern));
       svg.appendChild(defs);
       fill = "url(#" + id + ")";
     }
@@ -143,18 +146,20 @@
     var st = styleOf(props);
     var selected = N.shown && N.shown.selected === code;
     var highlighted = N.shown && N.shown.highlight.indexOf(code) >= 0;
-    var edge = selected ? { color: "#000000", weight: 4 } : highlighted ? { color: "#F0E442", weight: 4 } : null;
+    var c = N.opts.colours;
+    var edge = selected ? { color: c.selected, weight: 4 } : highlighted ? { color: c.highlight, weight: 4 } : null;
     if (props.outline) {
       // Its districts are drawn filled beneath; the province is a thicker outline above them.
-      return Object.assign({ stroke: true, fill: false, color: "#222222", weight: 2, opacity: 0.9 }, edge || {});
+      return Object.assign({ stroke: true, fill: false, color: c.outline, weight: 2, opacity: 0.9 }, edge || {});
     }
-    if (!st) return level === "province" ? { fillColor: "#BBBBBB", fillOpacity: 0.7, color: "#ffffff", weight: 1 } : HIDDEN;
+    // Before the first state arrives: provinces as "no record", districts not yet drawn.
+    if (!st) return level === "province" ? { fillColor: N.opts.styles.unknown.colour, fillOpacity: 0.7, color: c.border, weight: 1 } : HIDDEN;
     return Object.assign({
       stroke: true,
       fill: true,
       fillColor: st[1],
       fillOpacity: st[5],
-      color: "#ffffff",
+      color: c.border,
       weight: level === "district" ? 0.6 : 1,
       dashArray: props.schematic ? "4 3" : null,
     }, edge || {});
@@ -227,7 +232,7 @@
     features.forEach(function (f) {
       var c = f.properties.capital;
       if (!c) return;
-      group.addLayer(L.circleMarker([c[0], c[1]], { radius: 3, color: "#000000", weight: 1, fillColor: "#ffffff", fillOpacity: 1, interactive: false }));
+      group.addLayer(L.circleMarker([c[0], c[1]], { radius: 3, color: N.opts.colours.capital, weight: 1, fillColor: N.opts.colours.capital_fill, fillOpacity: 1, interactive: false }));
       group.addLayer(label([c[0], c[1]], c[2], "naqsha-label-capital"));
     });
     return group;
@@ -244,7 +249,7 @@
 
   function eventMarker(row) {
     // row: [lat, lon, typeIndex, date, type, location, notes, fatalities, url, source, precision]
-    var shape = N.opts.events[row[2]] || { colour: "#555555", letter: "?" };
+    var shape = N.opts.events[row[2]] || { colour: N.opts.colours.other_event, letter: "?" };
     var icon = L.divIcon({
       className: "naqsha-ev naqsha-ev-" + row[2],
       html: "<span style=\"background:" + shape.colour + "\">" + shape.letter + "</span>",
@@ -290,7 +295,7 @@
   function aggregateMarker(row) {
     // row: [lat, lon, count, fatalities, label]
     var radius = 6 + Math.sqrt(row[2]) * 1.5;
-    var circle = L.circleMarker([row[0], row[1]], { radius: Math.min(radius, 40), color: "#333333", weight: 1, fillColor: "#56B4E9", fillOpacity: 0.6 });
+    var circle = L.circleMarker([row[0], row[1]], { radius: Math.min(radius, 40), color: N.opts.colours.aggregate_line, weight: 1, fillColor: N.opts.colours.aggregate_fill, fillOpacity: 0.6 });
     circle.bindTooltip(function () {
       return el("div", row[4] + ": " + row[2] + " events, " + row[3] + " reported fatalities");
     });
@@ -382,31 +387,6 @@
     });
   }
 
-  function shareInAddress() {
-    // The page's address follows the view (?date=…&unit=…) so that it can be shared and reloaded
-    // exactly. It is written here rather than with st.query_params, which makes Streamlit push a
-    // browser-history entry and re-render the whole page on every slider step (12–18 ms a step,
-    // measured). Only when the map is inside the dashboard, and only on the same origin.
-    if (!N.state || window.parent === window) return;
-    try {
-      var loc = window.parent.location;
-      var params = new URLSearchParams(loc.search);
-      params.set("date", N.state.date);
-      if (N.map && N.layers) {
-        var c = N.map.getCenter();
-        params.set("view", [c.lat.toFixed(4), c.lng.toFixed(4), N.map.getZoom()].join(","));
-      }
-      if (N.state.selected) params.set("unit", N.state.selected);
-      else params.delete("unit");
-      var address = loc.pathname + "?" + params.toString() + loc.hash;
-      if (address !== loc.pathname + loc.search + loc.hash) {
-        window.parent.history.replaceState(window.parent.history.state, "", address);
-      }
-    } catch (e) {
-      // A host page on another origin: leave its address alone.
-    }
-  }
-
   function markPainted() {
     var shown = N.shown ? N.shown.date : "";
     var confirmed = N.state ? N.state.date : "";
@@ -417,18 +397,6 @@
       document.body.setAttribute("data-naqsha-date", shown);
       document.body.setAttribute("data-naqsha-state", confirmed);
     });
-  }
-
-  function sliderDate() {
-    // The date on the followed slider now: its aria-valuetext, which the app formats YYYY-MM-DD.
-    if (!N.follow) return null;
-    try {
-      var input = window.parent.document.querySelector(N.follow);
-      var text = input && input.getAttribute("aria-valuetext");
-      return /^\d{4}-\d{2}-\d{2}$/.test(text || "") ? text : null;
-    } catch (e) {
-      return null;
-    }
   }
 
   function valueOn(pairs, day) {
@@ -454,42 +422,25 @@
     return state;
   }
 
-  function followSlider(selector) {
-    // Watch the host page's slider (same origin only) and restyle the moment its date changes:
-    // on a key press, a button that moves it, and while it is dragged (it reruns only on release).
-    if (N.observer) N.observer.disconnect();
-    N.follow = null;
-    if (!selector || window.parent === window) return;
-    try {
-      N.observer = new MutationObserver(function () {
-        var day = sliderDate();
-        if (day && N.shown && day !== N.shown.date) apply();
-      });
-      N.observer.observe(window.parent.document.body, { subtree: true, attributes: true, attributeFilter: ["aria-valuetext"] });
-      N.follow = selector;
-      window.addEventListener("pagehide", function () { N.observer.disconnect(); });
-    } catch (e) {
-      // A host page on another origin: the map follows the server's steps only.
-    }
-  }
-
   function apply() {
-    var day = sliderDate();
+    var day = N.host.sliderDate();
     N.shown = N.state && N.track && N.codes && day && day !== N.state.date ? predicted(day) : N.state;
     restyle();
     redrawEvents();
-    shareInAddress();
+    N.host.shareAddress(N.state, N.layers ? N.map : null);
     if (N.layers) markPainted();
   }
 
   N.init = function (map, opts) {
     N.state = null;
     N.sharedView = opts.view || null;
-    map.on("moveend", shareInAddress);
+    map.on("moveend", function () { N.host.shareAddress(N.state, N.layers ? N.map : null); });
     N.shown = null;
     N.track = null;
     if (opts.trackUrl) getJson(opts.trackUrl).then(function (track) { N.track = track; });
-    followSlider(opts.follow);
+    N.host.followSlider(opts.follow, function (day) {
+      if (N.shown && day !== N.shown.date) apply();
+    });
     if (opts.optionsUrl) {
       // The options (styles, legend) live in a static file so that reruns need not resend them;
       // the geometry's addresses come along so that all the downloads start at once.
@@ -514,7 +465,7 @@
     var renderer = L.svg({ padding: 0.5 });
     if (opts.contextUrl) {
       getJson(opts.contextUrl).then(function (gj) {
-        L.geoJSON(gj, { interactive: false, renderer: renderer, style: { color: "#9a9a9a", weight: 1, fillColor: "#efefef", fillOpacity: 1 } }).addTo(map).bringToBack();
+        L.geoJSON(gj, { interactive: false, renderer: renderer, style: { color: opts.colours.context_line, weight: 1, fillColor: opts.colours.context_fill, fillOpacity: 1 } }).addTo(map).bringToBack();
       });
     }
     var legend = L.control({ position: "bottomright" });

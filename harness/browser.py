@@ -86,8 +86,9 @@ def start_streamlit(script: str, port: int, env: dict | None, log) -> subprocess
     )
 
 
-def wait_healthy(url: str, process: subprocess.Popen, timeout: float) -> None:
-    """Poll ``/_stcore/health`` until it answers 200; raise if the server exits or times out."""
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float, said=lambda: "") -> None:
+    """Poll ``/_stcore/health`` until it answers 200; raise if ``process`` (the server, or a
+    proxy in front of it) exits or times out, with what ``said()`` returns (its log)."""
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -96,7 +97,10 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float) -> None:
                     return
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start (exit {process.poll()})") from None
+                name = Path(str(process.args[0])).name
+                raise RuntimeError(
+                    f"{name} did not start (exit {process.poll()})\n{said()}"
+                ) from None
             time.sleep(0.3)
 
 

@@ -1,4 +1,6 @@
-"""Colours, patterns and marker shapes: one table that the map, legend and exports share.
+"""The style vocabulary: every status's label, colour and pattern, the map's other colours, the
+event markers and the caveat a unit's state carries. The map (and through its options, its
+JavaScript), the legend, the charts, the detail and the exports all read this one table.
 
 Colours are from the Okabe-Ito palette, which stays distinct for the common forms of colour
 blindness. Colour is never the only signal: contested and partial areas are hatched, and
@@ -10,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dashboard.data.records import STATUSES
+from dashboard.timeline import UnitState
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,32 @@ OWN_OPACITY = 0.75
 # district statuses from inherited ones at a glance (the legend and tooltip say so too).
 INHERITED_OPACITY = 0.3
 
+# The map's colours apart from the statuses: unit borders, province outlines drawn above their
+# districts, the selected and the highlighted units, capitals, the neighbouring countries, the
+# circles that count events per province, and an event of a type outside the taxonomy.
+MAP_COLOURS = {
+    "border": "#ffffff",
+    "outline": "#222222",
+    "selected": "#000000",
+    "highlight": "#F0E442",
+    "capital": "#000000",
+    "capital_fill": "#ffffff",
+    "stripe_ground": "#ffffff",
+    "context_line": "#9a9a9a",
+    "context_fill": "#efefef",
+    "aggregate_line": "#333333",
+    "aggregate_fill": "#56B4E9",
+    "other_event": "#555555",
+    "schematic": "#333333",
+}
+# Stripe widths (in 8-pixel tiles) of the patterns the map and the legend draw alike: the
+# contested hatch, the partial cross-hatch and the white stripes of an uncertain status.
+PATTERNS = {
+    "hatch": {"stripe": 3, "cross": False},
+    "cross": {"stripe": 3, "cross": True},
+    "low": {"stripe": 5, "cross": False},
+}
+
 EVENT_STYLES: dict[str, tuple[str, str]] = {
     "Battles": ("#D55E00", "B"),
     "Explosions/Remote violence": ("#000000", "E"),
@@ -75,3 +104,18 @@ def fill_for(status: str, confidence: str, claim_or_approximate: bool) -> str:
     if confidence == "low" or claim_or_approximate:
         return f"url(#naqsha-low-{status})"
     return style.colour
+
+
+def state_note(state: UnitState) -> str:
+    """A short plain-text caveat for the tooltip: claims, inferred dates, inherited status."""
+    notes = []
+    record = state.record
+    if record is not None and record.claimed_by:
+        notes.append(f"Claimed by {record.claimed_by}")
+    if record is not None and record.disputed_by:
+        notes.append(f"disputed by {record.disputed_by}")
+    if record is not None and record.date_precision == "approximate":
+        notes.append("date approximate")
+    if state.inherited:
+        notes.append("no record of its own; follows its province")
+    return "; ".join(notes)

@@ -1,0 +1,69 @@
+/* The map's side channels to the page around it (Streamlit's), kept in one place because
+ * streamlit-folium offers no supported way for either:
+ *  - the date slider: the map restyles the moment Streamlit's slider moves (also while it is
+ *    dragged, when Streamlit does not rerun), by watching the slider's aria-valuetext in the
+ *    parent document (a browser test fails if Streamlit's slider stops carrying it);
+ *  - the page address: the map writes ?date=…&unit=…&view=… with history.replaceState, because
+ *    st.query_params makes Streamlit push a history entry and re-render the whole page on every
+ *    step (12–18 ms a step, measured).
+ * Both work only when the map's frame has the same origin as the page; otherwise they do
+ * nothing and the map follows the server's steps alone. */
+(function () {
+  "use strict";
+  var N = (window.Naqsha = window.Naqsha || {});
+  var host = (N.host = { selector: null, observer: null });
+  var inFrame = window.parent !== window;
+
+  host.sliderDate = function () {
+    // The date on the followed slider now: its aria-valuetext, which the app formats YYYY-MM-DD.
+    if (!host.selector) return null;
+    try {
+      var input = window.parent.document.querySelector(host.selector);
+      var text = input && input.getAttribute("aria-valuetext");
+      return /^\d{4}-\d{2}-\d{2}$/.test(text || "") ? text : null;
+    } catch (e) {
+      return null;
+    }
+  };
+
+  host.followSlider = function (selector, moved) {
+    // Call moved(date) whenever the slider's date changes: on a key press, a button that moves
+    // it, and while it is dragged.
+    if (host.observer) host.observer.disconnect();
+    host.selector = null;
+    if (!selector || !inFrame) return;
+    try {
+      host.observer = new MutationObserver(function () {
+        var day = host.sliderDate();
+        if (day) moved(day);
+      });
+      host.observer.observe(window.parent.document.body, { subtree: true, attributes: true, attributeFilter: ["aria-valuetext"] });
+      host.selector = selector;
+      window.addEventListener("pagehide", function () { host.observer.disconnect(); });
+    } catch (e) {
+      // A host page on another origin.
+    }
+  };
+
+  host.shareAddress = function (state, map) {
+    // The page's address follows the view so that it can be shared and reloaded exactly.
+    if (!state || !inFrame) return;
+    try {
+      var loc = window.parent.location;
+      var params = new URLSearchParams(loc.search);
+      params.set("date", state.date);
+      if (map) {
+        var c = map.getCenter();
+        params.set("view", [c.lat.toFixed(4), c.lng.toFixed(4), map.getZoom()].join(","));
+      }
+      if (state.selected) params.set("unit", state.selected);
+      else params.delete("unit");
+      var address = loc.pathname + "?" + params.toString() + loc.hash;
+      if (address !== loc.pathname + loc.search + loc.hash) {
+        window.parent.history.replaceState(window.parent.history.state, "", address);
+      }
+    } catch (e) {
+      // A host page on another origin: leave its address alone.
+    }
+  };
+})();
