@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
@@ -27,21 +26,19 @@ from dashboard.data.tiling import tiling_problems
 from dashboard.export import (
     CHANGE_COLUMNS,
     STATUS_COLUMNS,
+    VIEW_FORMATS,
     change_rows,
-    standalone_html,
-    state_csv,
-    state_geojson,
     status_rows,
+    view_files,
 )
-from dashboard.mapview.payload import events_payload, unit_centres
+from dashboard.export.site import write_site
 from dashboard.serving import warm
-from dashboard.site import write_site
 from dashboard.spreadsheet import write_csv
 from dashboard.timeline import Timeline
 from dashboard.timeline.core import period
 from dashboard.timeline.events import EventFilter, events_on
 
-EXPORT_FORMATS = ("geojson", "csv", "html", "site")
+EXPORT_FORMATS = (*VIEW_FORMATS, "site")
 APP = Path(__file__).resolve().parent / "app.py"
 
 
@@ -344,13 +341,9 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def _export_text(dataset: Dataset, timeline: Timeline, args: argparse.Namespace) -> str:
-    if args.format == "geojson":
-        return json.dumps(state_geojson(dataset, timeline, args.date), ensure_ascii=False)
-    if args.format == "csv":
-        return state_csv(dataset, timeline, args.date)
+    # The events a view shows by default: the last 7 days up to the date.
     events = events_on(dataset.events, args.date, EventFilter(window="last 7 days"))
-    payload = events_payload(events, dataset.units, unit_centres(dataset.units, dataset.geometry))
-    return standalone_html(dataset, timeline, args.date, payload, args.unit)
+    return view_files(dataset, timeline, args.date, events, args.unit, (args.format,))[0].text
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -13,15 +13,18 @@ import subprocess
 
 import pytest
 
-from dashboard.mapview.assets import WEB_DIR
+from dashboard.mapview.assets import JS_FILES, VENDOR_FILES
 
+# The map's own scripts, in the order the page loads them (after Leaflet, which they only use
+# inside functions).
+MAP_SCRIPTS = [VENDOR_FILES[name] for name in JS_FILES if name.startswith("naqsha/")]
 NODE = shutil.which("node") or shutil.which("nodejs")
 RUNNER = """
 const vm = require("vm"), fs = require("fs");
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
 const context = { window: {} };
 vm.createContext(context);
-vm.runInContext(fs.readFileSync(input.file, "utf8"), context, { filename: input.file });
+for (const file of input.files) vm.runInContext(fs.readFileSync(file, "utf8"), context, { filename: file });
 const Naqsha = context.window.Naqsha;
 const result = (new Function("Naqsha", "args", input.body))(Naqsha, input.args);
 process.stdout.write(JSON.stringify(result));
@@ -35,9 +38,9 @@ def node_or_skip() -> str:
 
 
 def run_naqsha(body: str, args=None):
-    """Evaluate ``body`` (a function body that sees ``Naqsha`` and ``args``) after loading
-    naqsha.js, and return what it returns, through JSON."""
-    payload = json.dumps({"file": str(WEB_DIR / "naqsha.js"), "body": body, "args": args})
+    """Evaluate ``body`` (a function body that sees ``Naqsha`` and ``args``) after loading the
+    map's scripts, and return what it returns, through JSON."""
+    payload = json.dumps({"files": [str(path) for path in MAP_SCRIPTS], "body": body, "args": args})
     done = subprocess.run(
         [node_or_skip(), "-e", RUNNER], input=payload, capture_output=True, text=True, check=False
     )

@@ -13,6 +13,7 @@ import pytest
 from conftest import SHARED_BOUNDARIES
 
 from dashboard.mapview.pruning import HASHED_NAME
+from dashboard.ui.controls import DATE_SLIDER
 from harness.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -149,6 +150,16 @@ def test_the_server_prepared_the_data_before_it_listened(server):
     log = server_log(server).read_text(encoding="utf-8")
     ready = log.index("432 units, 165 events ready in")
     assert ready < log.index("You can now view your Streamlit app")
+
+
+def test_streamlits_slider_carries_the_date_the_map_reads(server, page):
+    # host.js reads the date from this element; if Streamlit changes its slider's DOM, the map
+    # would only follow the server's steps, and this test says so.
+    page.goto(f"{server}/?date=2021-08-15")
+    wait_for_date(page, "2021-08-15")
+    slider = page.locator(DATE_SLIDER)
+    assert slider.count() == 1
+    assert slider.get_attribute("aria-valuetext") == "2021-08-15"
 
 
 def test_map_renders_34_provinces_offline(server, page):

@@ -129,3 +129,29 @@ def test_every_event_type_has_a_marker_and_a_legend_name():
     assert list(EVENT_SHORT_NAMES) == list(EVENT_TAXONOMY)
     letters = [letter for _, letter in EVENT_STYLES.values()]
     assert len(set(letters)) == len(letters)
+
+
+def test_only_the_app_imports_streamlit():
+    """The layers below the app are pure; ``python -m dashboard serve`` only starts Streamlit."""
+    importing = set()
+    for path in (ROOT / "dashboard").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"^\s*(import streamlit|from streamlit)", text, re.M):
+            importing.add(path.relative_to(ROOT).as_posix())
+    app = {
+        "dashboard/app.py",
+        *(f"dashboard/ui/{p.name}" for p in (ROOT / "dashboard/ui").glob("*.py")),
+    }
+    assert importing - app == {"dashboard/cli.py"}
+    cli = (ROOT / "dashboard" / "cli.py").read_text(encoding="utf-8")
+    assert re.findall(r"^\s*(?:import streamlit|from streamlit.*)$", cli, re.M) == [
+        "    from streamlit.web import cli as streamlit_cli"
+    ]
+
+
+def test_no_module_is_over_400_lines():
+    sources = [*(ROOT / "dashboard").rglob("*.py"), *(ROOT / "dashboard/mapview/web").glob("*.js")]
+    long = {
+        p.name: n for p in sources if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400
+    }
+    assert long == {}

@@ -20,7 +20,8 @@ import shapely
 from shapely.geometry import box
 
 from dashboard.data import DataError, Problem, load_dataset
-from dashboard.data.boundaries import read_official_boundaries, shapefile_in_zip
+from dashboard.data.archives import shapefile_in_zip
+from dashboard.data.boundaries import read_official_boundaries
 from dashboard.data.boundary_writer import ImportReport, replace_geometry
 from dashboard.timeline import Timeline
 

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from dashboard.export.site import detail_track
 from dashboard.mapview.assets import WEB_DIR
 from dashboard.mapview.payload import state_payload, style_of, style_track
-from dashboard.site import detail_track
 from dashboard.style import STATUS_STYLES
 from harness.node import run_naqsha
 

@@ -10,7 +10,7 @@ import pytest
 
 from dashboard.cli import main
 from dashboard.data import DataError
-from dashboard.site import detail_track, write_site
+from dashboard.export.site import detail_track, write_site
 from dashboard.style import STATUS_STYLES, state_note
 from dashboard.timeline.core import period
 

@@ -13,7 +13,6 @@ decides what may be done with the result.
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -21,6 +20,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from dashboard.data.archives import shapefile_in_zip
 from dashboard.data.problems import DataError, Problem
 from dashboard.data.records import LEVELS
 
@@ -30,9 +30,6 @@ COD_AB_FIELDS: dict[str, tuple[str, str, str, str | None]] = {
     "district": ("ADM2_PCODE", "ADM2_EN", "ADM2_DA", "ADM1_PCODE"),
 }
 GEOBOUNDARIES_FIELDS = ("shapeName", "shapeID", "shapeISO")
-MAX_COMPRESSION_RATIO = 100
-# Small members may compress well by nature (a .cpg, a padded .dbf); only large ones are bombs.
-RATIO_CHECK_MIN_BYTES = 1024 * 1024
 _PCODE = re.compile(r"^[A-Z]{2}\d{4}$")
 _REPAIR_FIX = (
     "repair it, e.g. with QGIS 'Fix geometries' or shapely.make_valid, "
@@ -163,70 +160,6 @@ def _read_frame(path: Path, name: str, max_expanded_bytes: int) -> gpd.GeoDataFr
             "give a layer holding the units' polygons",
         )
     return frame
-
-
-def shapefile_in_zip(path: Path, max_expanded_bytes: int = 2_000_000_000) -> str:
-    """The one ``.shp`` member of a zip, after checking the members' sizes (zip-bomb guard).
-
-    Raises
-    ------
-    DataError
-        If the file is not a zip, expands beyond ``max_expanded_bytes``, holds a large member
-        compressed more than ``MAX_COMPRESSION_RATIO`` times, or holds no or several shapefiles.
-    """
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise DataError.one(
-            path.name,
-            None,
-            None,
-            f"not a readable zip archive ({exc})",
-            "download the file again",
-        ) from exc
-    _check_expansion(path.name, infos, max_expanded_bytes)
-    shapefiles = [i.filename for i in infos if i.filename.lower().endswith(".shp")]
-    members = ", ".join(i.filename for i in infos) or "nothing"
-    if not shapefiles:
-        raise DataError.one(
-            path.name,
-            None,
-            None,
-            f"the zip holds no shapefile (.shp); it holds: {members}",
-            "give the zipped shapefile (.shp with its .shx, .dbf and .prj), as OCHA publishes COD-AB",
-        )
-    if len(shapefiles) > 1:
-        raise DataError.one(
-            path.name,
-            None,
-            None,
-            f"the zip holds several shapefiles: {', '.join(shapefiles)}",
-            "give a zip holding one level (e.g. the adm1 or the adm2 zip), or unzip the one you need",
-        )
-    return shapefiles[0]
-
-
-def _check_expansion(name: str, infos: list[zipfile.ZipInfo], max_expanded_bytes: int) -> None:
-    total = sum(i.file_size for i in infos)
-    if total > max_expanded_bytes:
-        raise DataError.one(
-            name,
-            None,
-            None,
-            f"the zip expands to {total / 1e6:.1f} MB, more than the limit of {max_expanded_bytes / 1e6:.1f} MB",
-            "check that this is the boundary file you meant; unzip it yourself and give the layer if it is",
-        )
-    for info in infos:
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size >= RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
-            raise DataError.one(
-                name,
-                None,
-                info.filename,
-                f"the member '{info.filename}' expands {ratio:.0f} times (from {info.compress_size} to {info.file_size} bytes), which looks like a zip bomb",
-                "do not open this file; download the boundaries again from their publisher",
-            )
 
 
 def _resolve_fields(

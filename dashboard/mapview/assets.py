@@ -34,6 +34,8 @@ VENDOR_FILES = {
     "markercluster/MarkerCluster.Default.css": Path(xcluster.BASE_DIR)
     / "MarkerCluster.Default.css",
     "naqsha/host.js": WEB_DIR / "host.js",
+    "naqsha/draw.js": WEB_DIR / "draw.js",
+    "naqsha/load.js": WEB_DIR / "load.js",
     "naqsha/naqsha.js": WEB_DIR / "naqsha.js",
     "naqsha/naqsha.css": WEB_DIR / "naqsha.css",
     "naqsha/site.js": WEB_DIR / "site.js",
@@ -42,6 +44,8 @@ JS_FILES = (
     "leaflet/leaflet.js",
     "markercluster/leaflet.markercluster.js",
     "naqsha/host.js",
+    "naqsha/draw.js",
+    "naqsha/load.js",
     "naqsha/naqsha.js",
 )
 CSS_FILES = (

@@ -193,15 +193,11 @@ def state_payload(
 
 
 class StateUpdate(MacroElement):
-    """Runs ``Naqsha.update(payload)`` in the browser.
-
-    It also empties ``window.feature_group``: streamlit-folium keeps every feature group it was
-    ever sent there (upstream issue #247), which grows the page's memory on every step.
-    """
+    """Runs ``Naqsha.update(payload)`` in the browser (which also releases what
+    streamlit-folium kept of earlier steps: see ``host.js``)."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
-        window.feature_group = [];
         Naqsha.update({{ this.payload_json }});
         {% endmacro %}"""
     )

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from dashboard.data import DataError, Dataset
 from dashboard.detail import DERIVED_NOTE, source_parts, unit_line
-from dashboard.export import credit_html, script_json
+from dashboard.export.html import credit_html, script_json
 from dashboard.mapview.assets import (
     BUNDLE_CSS,
     BUNDLE_JS,

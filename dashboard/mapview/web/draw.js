@@ -1,0 +1,167 @@
+/* Drawing pieces that hold no state of their own: DOM and SVG helpers, the fill patterns, the
+ * legend (drawn from the spec Python sends, with the same patterns as the map) and the event
+ * markers with their popups. Data text is inserted with textContent, never as HTML, and only
+ * http(s) addresses become links. */
+(function () {
+  "use strict";
+  var N = (window.Naqsha = window.Naqsha || {});
+  var SVG = "http://www.w3.org/2000/svg";
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    if (cls) e.className = cls;
+    return e;
+  }
+  function safeUrl(u) {
+    return typeof u === "string" && /^https?:\/\/[^\s]/i.test(u.trim()) ? u.trim() : null;
+  }
+  function svgEl(tag, attrs) {
+    var e = document.createElementNS(SVG, tag);
+    Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    return e;
+  }
+  function pattern(id, colour, kind) {
+    // kind: "hatch", "cross" or "low", whose stripe widths come from Python (PATTERNS).
+    var spec = N.opts.patterns[kind];
+    var p = svgEl("pattern", { id: id, patternUnits: "userSpaceOnUse", width: 8, height: 8, patternTransform: "rotate(45)" });
+    p.appendChild(svgEl("rect", { width: 8, height: 8, fill: N.opts.colours.stripe_ground }));
+    p.appendChild(svgEl("rect", { width: spec.stripe, height: 8, fill: colour }));
+    if (spec.cross) p.appendChild(svgEl("rect", { width: 8, height: spec.stripe, fill: colour }));
+    return p;
+  }
+  function addPatterns(svg, styles) {
+    var defs = svgEl("defs", {});
+    Object.keys(styles).forEach(function (status) {
+      var s = styles[status];
+      defs.appendChild(pattern("naqsha-low-" + status, s.colour, "low"));
+      if (s.pattern !== "solid") defs.appendChild(pattern("naqsha-" + status, s.colour, s.pattern));
+    });
+    svg.insertBefore(defs, svg.firstChild);
+  }
+
+  function swatch(row, id) {
+    // The same pattern spec as the map's fills: "hatch", "cross" and "low" stripes over the colour.
+    var svg = svgEl("svg", { width: 18, height: 12, "aria-hidden": "true" });
+    if (row.pattern === "outline") {
+      svg.appendChild(svgEl("rect", { x: 1, y: 1, width: 16, height: 10, fill: "none", stroke: row.colour, "stroke-dasharray": "4 3" }));
+      return svg;
+    }
+    var fill = row.colour;
+    if (row.pattern === "faded") {
+      svg.appendChild(svgEl("rect", { width: 18, height: 12, fill: fill, "fill-opacity": row.opacity }));
+      return svg;
+    }
+    if (row.pattern !== "solid") {
+      var defs = svgEl("defs", {});
+      defs.appendChild(pattern(id, row.colour, row.pattern));
+      svg.appendChild(defs);
+      fill = "url(#" + id + ")";
+    }
+    svg.appendChild(svgEl("rect", { width: 18, height: 12, fill: fill }));
+    return svg;
+  }
+  function legendBox(spec) {
+    var box = el("div", null, "naqsha-legend");
+    // The title is a button that folds the legend away (and back), so it never has to hide
+    // the part of the map a reader is looking at.
+    var toggle = el("button", spec.title + " ▾", "naqsha-legend-toggle");
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "true");
+    var body = el("div", null, "naqsha-legend-body");
+    toggle.addEventListener("click", function (e) {
+      e.stopPropagation();
+      var open = box.classList.toggle("naqsha-legend-folded") === false;
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.textContent = spec.title + (open ? " ▾" : " ▸");
+    });
+    L.DomEvent.disableClickPropagation(box);
+    box.appendChild(toggle);
+    box.appendChild(body);
+    spec.rows.forEach(function (row, i) {
+      var line = el("div");
+      line.title = row.description;
+      line.appendChild(swatch(row, "naqsha-legend-" + i));
+      line.appendChild(document.createTextNode(row.label));
+      body.appendChild(line);
+    });
+    body.appendChild(el("div", "Events:", "naqsha-legend-events-title"));
+    var grid = el("div", null, "naqsha-legend-events");
+    body.appendChild(grid);
+    spec.events.forEach(function (ev, i) {
+      // Each marker with its name, readable without hovering.
+      var line = el("div", null, "naqsha-legend-event");
+      line.title = ev.name;
+      var icon = el("span", null, "naqsha-ev naqsha-ev-" + i);
+      var letter = el("span", ev.letter);
+      letter.style.background = ev.colour;
+      icon.appendChild(letter);
+      line.appendChild(icon);
+      line.appendChild(document.createTextNode(ev.short || ev.name));
+      grid.appendChild(line);
+    });
+    return box;
+  }
+
+  function eventMarker(row) {
+    // row: [lat, lon, typeIndex, date, type, location, notes, fatalities, url, source, precision]
+    var shape = N.opts.events[row[2]] || { colour: N.opts.colours.other_event, letter: "?" };
+    var icon = L.divIcon({
+      className: "naqsha-ev naqsha-ev-" + row[2],
+      html: "<span style=\"background:" + shape.colour + "\">" + shape.letter + "</span>",
+      iconSize: [20, 20],
+    });
+    var marker = L.marker([row[0], row[1]], { icon: icon, title: String(row[4]) });
+    marker.bindPopup(function () {
+      var box = el("div", null, "naqsha-popup");
+      box.appendChild(el("strong", row[3] + " · " + row[4]));
+      if (row[5]) box.appendChild(el("div", row[5]));
+      if (row[6]) {
+        // The whole note, folded to a few lines with a button to unfold it: notes record the
+        // differing tolls and claims, which a cut would hide.
+        var notes = el("p", row[6], "naqsha-notes naqsha-notes-folded");
+        box.appendChild(notes);
+        var more = el("button", "Show all", "naqsha-more");
+        more.type = "button";
+        more.addEventListener("click", function () {
+          var folded = notes.classList.toggle("naqsha-notes-folded");
+          more.textContent = folded ? "Show all" : "Show less";
+        });
+        box.appendChild(more);
+      }
+      box.appendChild(el("div", "Fatalities: " + (row[7] === null || row[7] === "" ? "not reported" : row[7])));
+      if (row[10]) box.appendChild(el("div", row[10], "naqsha-tip-note"));
+      var url = safeUrl(row[8]);
+      var src = el("div", "Source: ");
+      if (url) {
+        var a = el("a", row[9] || url);
+        a.href = url;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        src.appendChild(a);
+      } else {
+        src.appendChild(el("span", row[9] || row[8] || "none given"));
+      }
+      box.appendChild(src);
+      return box;
+    });
+    return marker;
+  }
+
+  function aggregateMarker(row) {
+    // row: [lat, lon, count, fatalities, label]
+    var radius = 6 + Math.sqrt(row[2]) * 1.5;
+    var circle = L.circleMarker([row[0], row[1]], { radius: Math.min(radius, 40), color: N.opts.colours.aggregate_line, weight: 1, fillColor: N.opts.colours.aggregate_fill, fillOpacity: 0.6 });
+    circle.bindTooltip(function () {
+      return el("div", row[4] + ": " + row[2] + " events, " + row[3] + " reported fatalities");
+    });
+    return circle;
+  }
+
+  N.el = el;
+  N.safeUrl = safeUrl;
+  N.addPatterns = addPatterns;
+  N.legendBox = legendBox;
+  N.eventMarker = eventMarker;
+  N.aggregateMarker = aggregateMarker;
+})();
