@@ -179,3 +179,18 @@ def message_type(frame: bytes | str) -> str | None:
         return ForwardMsg.FromString(data).WhichOneof("type")
     except Exception:  # noqa: BLE001 - protobuf raises its own DecodeError and others
         return None
+
+
+@contextmanager
+def chromium(extra_args: tuple[str, ...] | list[str] = ()):
+    """Debian's Chromium, headless, through Playwright's sync API; closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args]
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()

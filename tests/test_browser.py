@@ -22,6 +22,7 @@ from harness.browser import (
     ROOT,
     block_internet,
     browser_tests_or_skip,
+    chromium,
     free_port,
     message_type,
     record_requests_off_localhost,
@@ -54,10 +55,8 @@ def server():
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -195,7 +195,7 @@ def test_html_falls_back_to_no_selection_for_an_unknown_unit(shipped, shipped_ti
 
 @pytest.mark.browser
 def test_html_opens_offline_from_disk_in_chromium(hostile, tmp_path):
-    from browser import CHROMIUM, CHROMIUM_ARGS, block_internet
+    from harness.browser import CHROMIUM, CHROMIUM_ARGS, block_internet
 
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's 'chromium' package")

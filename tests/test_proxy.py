@@ -12,12 +12,11 @@ import time
 import pytest
 
 from harness.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     MAP_FRAME,
     ROOT,
     block_internet,
     browser_tests_or_skip,
+    chromium,
     message_type,
 )
 from harness.proxy import fetch, nginx_or_skip, proxied_app, upstream_of
@@ -46,10 +45,8 @@ def running(app):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -10,7 +10,12 @@ import sys
 import pytest
 
 from dashboard.style import STATUS_STYLES
-from harness.browser import CHROMIUM, CHROMIUM_ARGS, NO_INTERNET_ARGS, ROOT, browser_tests_or_skip
+from harness.browser import (
+    NO_INTERNET_ARGS,
+    ROOT,
+    browser_tests_or_skip,
+    chromium,
+)
 
 pytestmark = pytest.mark.browser
 sync_api = browser_tests_or_skip()
@@ -28,12 +33,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS + NO_INTERNET_ARGS
-        )
-        yield chromium
-        chromium.close()
+    with chromium(NO_INTERNET_ARGS) as launched:
+        yield launched
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from dashboard.data.dates import (
     parse_date,
 )
 from dashboard.data.events import (
+    CORE_EVENT_COLUMNS,
     EVENT_COLUMNS,
     EVENT_TAXONOMY,
     _typed,
@@ -45,15 +46,7 @@ from dashboard.data.records import Unit
 from dashboard.data.tables import DEFAULT_MAX_BYTES, FieldChecker, read_csv
 from dashboard.spreadsheet import csv_text
 
-ACLED_REQUIRED = (
-    "event_id_cnty",
-    "event_date",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "latitude",
-    "longitude",
-)
+ACLED_REQUIRED = CORE_EVENT_COLUMNS
 ACLED_URL = "https://acleddata.com/"
 ACLED_CONFIDENCE = "medium"
 LAYOUT_2023 = "2023"

@@ -58,7 +58,8 @@ EVENT_COLUMNS = (
     "country", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision", "location_source_url",
     "fatalities", "notes", "source", "source_url", "confidence",
 )  # fmt: skip
-REQUIRED_EVENT_COLUMNS = (
+# The columns every events table has, an ACLED export and our events.csv alike.
+CORE_EVENT_COLUMNS = (
     "event_id_cnty",
     "event_date",
     "event_type",
@@ -66,6 +67,9 @@ REQUIRED_EVENT_COLUMNS = (
     "actor1",
     "latitude",
     "longitude",
+)
+REQUIRED_EVENT_COLUMNS = (
+    *CORE_EVENT_COLUMNS,
     "source_url",
     "confidence",
 )

@@ -86,12 +86,7 @@ def standalone_html(
     payload = state_payload(timeline, day, events_payload, selected)
     return "\n".join(
         [
-            "<!DOCTYPE html>",
-            '<html lang="en">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>Naqsha: control of Afghanistan on {day.isoformat()}</title>",
+            *page_head(f"Naqsha: control of Afghanistan on {day.isoformat()}"),
             *(f"<style>\n{_vendor_css(name)}\n</style>" for name in CSS_FILES),
             f"<style>{PAGE_CSS}</style>",
             "</head>",
@@ -120,6 +115,18 @@ def _header_html(dataset: Dataset, day: date, selected: str | None) -> str:
         "Hover a shape for its status; click an event marker for its source.</p>"
         f"{focus}</header>"
     )
+
+
+def page_head(title: str) -> list[str]:
+    """The first lines of a page, up to its (escaped) title; the ``<head>`` is left open."""
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(title)}</title>",
+    ]
 
 
 def credit_html(dataset: Dataset) -> str:

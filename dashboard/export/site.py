@@ -26,7 +26,7 @@ from pathlib import Path
 
 from dashboard.data import DataError, Dataset
 from dashboard.detail import DERIVED_NOTE, source_parts, unit_line
-from dashboard.export.html import credit_html, script_json
+from dashboard.export.html import credit_html, page_head, script_json
 from dashboard.mapview.assets import (
     BUNDLE_CSS,
     BUNDLE_JS,
@@ -241,12 +241,7 @@ def page_html(dataset: Dataset, config: dict) -> str:
     title = f"{dataset.title}: {config['dates'][0]} to {config['dates'][-1]}"
     return "\n".join(
         [
-            "<!DOCTYPE html>",
-            '<html lang="en">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{html.escape(title)}</title>",
+            *page_head(title),
             f'<link rel="stylesheet" href="assets/{BUNDLE_CSS}">',
             f"<style>{PAGE_CSS}</style>",
             "</head>",

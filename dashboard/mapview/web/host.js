@@ -7,7 +7,7 @@
  *    st.query_params makes Streamlit push a history entry and re-render the whole page on every
  *    step (12–18 ms a step, measured);
  *  - streamlit-folium's window.feature_group: it keeps every feature group it was ever sent
- *    there (its upstream issue #247), which grows the page's memory on every step, so each
+ *    there (its upstream issue 247), which grows the page's memory on every step, so each
  *    step empties it.
  * Both work only when the map's frame has the same origin as the page; otherwise they do
  * nothing and the map follows the server's steps alone. */
