@@ -325,9 +325,12 @@ def run_export(args: argparse.Namespace) -> int:
             "add --date YYYY-MM-DD",
         )
     _check_in_period(dataset, timeline, args.date, args.date)
-    text = _export_text(dataset, timeline, args)
+    data = _export_data(dataset, timeline, args)
     try:
-        args.out.write_text(text, encoding="utf-8")
+        if isinstance(data, bytes):
+            args.out.write_bytes(data)
+        else:
+            args.out.write_text(data, encoding="utf-8")
     except OSError as exc:
         raise DataError.one(
             str(args.out),
@@ -340,10 +343,10 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_text(dataset: Dataset, timeline: Timeline, args: argparse.Namespace) -> str:
+def _export_data(dataset: Dataset, timeline: Timeline, args: argparse.Namespace) -> str | bytes:
     # The events a view shows by default: the last 7 days up to the date.
     events = events_on(dataset.events, args.date, EventFilter(window="last 7 days"))
-    return view_files(dataset, timeline, args.date, events, args.unit, (args.format,))[0].text
+    return view_files(dataset, timeline, args.date, events, args.unit, (args.format,))[0].data
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -178,7 +178,7 @@ def test_export_and_citation_of_the_view():
         "Events shown as CSV",
         "Map as standalone HTML (works offline)",
     } <= set(labels)
-    files = {file.label: file.text for file in app.session_state["exports"]["files"]}
+    files = {file.label: file.data for file in app.session_state["exports"]["files"]}
     geojson = json.loads(files["State as GeoJSON"])
     assert len(geojson["features"]) == 432
     panjshir = next(f for f in geojson["features"] if f["properties"]["unit"] == "AF08")

@@ -1,5 +1,5 @@
-"""Exports of the map: the view on a date as GeoJSON, CSV and a self-contained HTML page, a
-citation, and the whole timeline as a static site. Pure, apart from ``write_site``, which
+"""Exports of the map: the view on a date as GeoJSON, CSV, a self-contained HTML page and a
+picture for publication (PNG, SVG), a citation, and the whole timeline as a static site. Pure, apart from ``write_site``, which
 writes a folder. Nothing here reaches the internet.
 
 :func:`view_files` is the one list of a view's downloads: the app offers all of them and
@@ -17,6 +17,7 @@ import pandas as pd
 from dashboard.data.dataset import Dataset
 from dashboard.export.citation import citation, view_query, visible_sources
 from dashboard.export.html import credit_html, script_json, standalone_html
+from dashboard.export.picture import picture
 from dashboard.export.tables import (
     CHANGE_COLUMNS,
     STATUS_COLUMNS,
@@ -37,16 +38,17 @@ __all__ = [
 ]  # fmt: skip
 
 # A view's downloads, in the order the app offers them.
-VIEW_FORMATS = ("geojson", "csv", "events-csv", "html")
+VIEW_FORMATS = ("geojson", "csv", "events-csv", "html", "png", "svg")
 
 
 @dataclass(frozen=True)
 class ExportFile:
-    """One download of a view: what the app's button says, the text, a file name, its type."""
+    """One download of a view: what the app's button says, its content (text, or bytes for a
+    picture), a file name, its type."""
 
     format: str
     label: str
-    text: str
+    data: str | bytes
     name: str
     mime: str
 
@@ -97,6 +99,20 @@ def view_files(
             ),
             f"{stem}.html",
             "text/html",
+        ),
+        "png": lambda: ExportFile(
+            "png",
+            "Picture for publication (PNG, 2200 × 1700)",
+            picture(dataset, timeline, day, selected, "png"),
+            f"{stem}.png",
+            "image/png",
+        ),
+        "svg": lambda: ExportFile(
+            "svg",
+            "Picture for publication (SVG, editable text)",
+            picture(dataset, timeline, day, selected, "svg"),
+            f"{stem}.svg",
+            "image/svg+xml",
         ),
     }
     return [makers[kind]() for kind in formats]

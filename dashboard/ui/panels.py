@@ -170,7 +170,7 @@ def export_panel(dataset: Dataset, timeline: Timeline, day: date, events: pd.Dat
         for file in exports["files"]:
             st.download_button(
                 file.label,
-                file.text,
+                file.data,
                 file_name=file.name,
                 mime=file.mime,
                 key=f"download-{file.name}",
