@@ -100,10 +100,16 @@ def fill_for(status: str, confidence: str, claim_or_approximate: bool) -> str:
     """
     style = STATUS_STYLES[status]
     if style.pattern != "solid":
-        return f"url(#naqsha-{status})"
+        return f"url(#{pattern_id(status, style.pattern)})"
     if confidence == "low" or claim_or_approximate:
-        return f"url(#naqsha-low-{status})"
+        return f"url(#{pattern_id(status, 'low')})"
     return style.colour
+
+
+def pattern_id(status: str, kind: str) -> str:
+    """The id of the SVG pattern the map defines for ``status`` drawn as ``kind`` (``low``, or
+    the status's own ``hatch`` or ``cross``); the map's script receives these ids."""
+    return f"naqsha-low-{status}" if kind == "low" else f"naqsha-{status}"
 
 
 def state_note(state: UnitState) -> str:

@@ -209,3 +209,16 @@ def test_over_time_chart_is_drawn():
         specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
         assert specs[0]["title"] == f"{measure} by status, 01 May – 30 Sep 2021"
     assert not app.exception
+
+
+def test_a_place_found_by_any_name_opens_its_detail():
+    app = start({"date": "2021-05-12"})
+    labels = app.selectbox(key="place_search").options  # as the reader sees them
+    nerkh = next(label for label in labels if "Nerkh" in label)
+    assert nerkh.startswith("Nirkh, Wardak (AF0402)")
+    assert len(labels) == 1 + 432  # every province and district
+    app.radio(key="panel").set_value("Over time").run()
+    app.selectbox(key="place_search").set_value("AF0402").run()
+    assert app.session_state["selected"] == "AF0402"
+    assert app.radio(key="panel").value == "Detail"
+    assert "Nirkh" in " ".join(m.value for m in app.markdown)

@@ -111,10 +111,14 @@ def upstream_seen_by(page) -> str:
 
 
 def readers_on_both(app, new_reader) -> dict:
-    """Open new browsers until two processes served one each (at most 10); wait for their
-    maps. Returns {process: page}."""
+    """Open new browsers until two processes served one each (at most 40); wait for their
+    maps. Returns {process: page}.
+
+    Each new browser lands on a random process (about half each: 161/139 and 145/155 of 300
+    new visitors in two measured runs), so ten tries all land on one process about once in 500
+    runs (it happened in CI); forty make that about once in 10^11."""
     pages = {}
-    for _ in range(10):
+    for _ in range(40):
         page, upstream = new_reader(f"{app.url}/?date={START}")
         if upstream in pages:
             page.context.close()
@@ -122,7 +126,7 @@ def readers_on_both(app, new_reader) -> dict:
             pages[upstream] = page
         if len(pages) == 2:
             break
-    assert sorted(pages) == sorted(app.processes), f"10 new browsers all reached {list(pages)}"
+    assert sorted(pages) == sorted(app.processes), f"40 new browsers all reached {list(pages)}"
     for upstream, page in pages.items():
         wait_for_date(page, START)
         assert upstream_seen_by(page) == upstream

@@ -41,13 +41,15 @@ from dashboard.mapview.basemap import (
     layer_options,
 )
 from dashboard.mapview.eventfiles import EventFiles
-from dashboard.mapview.payload import segment_bounds, style_track, unit_centres
+from dashboard.mapview.payload import ordered, segment_bounds, style_track, unit_centres
 from dashboard.style import STATUS_STYLES, state_note
 from dashboard.timeline import Timeline
 from dashboard.timeline.core import period
 from dashboard.timeline.events import EventFilter, events_on
 
 SITE_JS = "naqsha/site.js"
+# A unit's detail on a date, as the page receives it (see ``ROW_FIELDS``).
+DETAIL_FIELDS = ("status", "since", "confidence", "caveat", "url", "source")
 # Playback speed, in days per second.
 DAYS_PER_SECOND = 4
 PAGE_CSS = """
@@ -155,6 +157,7 @@ def _write_data(dataset: Dataset, timeline: Timeline, days: list[date], folder: 
         attribution_text(dataset.boundary_set),
         has_schematic(dataset.geometry),
     )
+    options["fields"] = {**options["fields"], "detail": DETAIL_FIELDS}
     return {
         "options": options,
         "bounds": AFGHANISTAN_BOUNDS,
@@ -186,7 +189,7 @@ def detail_track(timeline: Timeline) -> dict:
     -------
     dict
         ``units``: per P-code, ``[name, second name, kind line]``; ``rows``: the distinct
-        details, ``[status label, since, confidence, caveat, source address, source name]``;
+        details, in :data:`DETAIL_FIELDS` order;
         ``tracks``: per P-code, ``[date, row]`` pairs by date, the first dated ``""``.
     """
     rows: dict[tuple, int] = {}
@@ -214,13 +217,14 @@ def detail_row(timeline: Timeline, code: str, day: date) -> tuple[str, ...]:
         url = record.source_url
         if record.unit != code and not state.inherited:
             caveat = "; ".join(filter(None, [caveat, DERIVED_NOTE]))
-    return (
-        STATUS_STYLES[state.status].label,
-        state.since.isoformat() if state.since else "",
-        state.confidence,
-        caveat,
-        url,
-        label,
+    return ordered(
+        DETAIL_FIELDS,
+        status=STATUS_STYLES[state.status].label,
+        since=state.since.isoformat() if state.since else "",
+        confidence=state.confidence,
+        caveat=caveat,
+        url=url,
+        source=label,
     )
 
 

@@ -12,7 +12,8 @@ from jinja2 import Template
 
 from dashboard.mapview.assets import BUNDLE_CSS, BUNDLE_JS, STATIC_URL, WEB_DIR
 from dashboard.mapview.legend import legend_spec
-from dashboard.style import EVENT_STYLES, MAP_COLOURS, PATTERNS, STATUS_STYLES
+from dashboard.mapview.payload import ROW_FIELDS
+from dashboard.style import EVENT_STYLES, MAP_COLOURS, PATTERNS, STATUS_STYLES, pattern_id
 
 AFGHANISTAN_BOUNDS = [[29.3, 60.4], [38.5, 75.0]]
 DISTRICT_LABEL_ZOOM = 8
@@ -84,9 +85,21 @@ def layer_options(
         "geometryUrl": geometry_url,
         "contextUrl": context_url,
         "styles": {
-            status: {"label": s.label, "colour": s.colour, "pattern": s.pattern}
+            status: {
+                "label": s.label,
+                "colour": s.colour,
+                "pattern": s.pattern,
+                # The SVG patterns to define, by id: stripes for an uncertain status, and the
+                # status's own hatch or cross-hatch.
+                "ids": {
+                    kind: pattern_id(status, kind) for kind in ("low", s.pattern) if kind != "solid"
+                },
+            }
             for status, s in STATUS_STYLES.items()
         },
+        # The names of the positions in the rows the map receives (styles, event markers,
+        # counts per province), so that the layout is written once, in payload.py.
+        "fields": ROW_FIELDS,
         "colours": MAP_COLOURS,
         "patterns": PATTERNS,
         "events": [

@@ -18,6 +18,16 @@ from dashboard.style import EVENT_STYLES, INHERITED_OPACITY, OWN_OPACITY, fill_f
 from dashboard.timeline import Timeline, UnitState
 from dashboard.timeline.core import ONE_DAY
 
+# The positions of the rows the browser receives, by name; the map's script reads them by these
+# names (sent in its options), so this is the only place that orders them.
+ROW_FIELDS = {
+    "style": ("status", "fill", "since", "confidence", "note", "opacity"),
+    "marker": (
+        "lat", "lon", "type", "date", "title", "place", "notes", "fatalities", "url", "source",
+        "precision",
+    ),
+    "aggregate": ("lat", "lon", "count", "fatalities", "place"),
+}  # fmt: skip
 # Above this many events in the window the map shows counts per province instead of markers.
 MAX_MARKERS = 2000
 EVENT_TYPES = list(EVENT_STYLES)
@@ -26,14 +36,22 @@ EVENT_TYPES = list(EVENT_STYLES)
 def style_key(state: UnitState) -> tuple[str, str, str, str, str, float]:
     """A unit's look on a date: status, fill (colour or pattern), since, confidence, caveat,
     and fill opacity (faded where a district has no record of its own and shows its province's)."""
-    return (
-        state.status,
-        fill_for(state.status, state.confidence, state.approximate),
-        state.since.isoformat() if state.since else "",
-        state.confidence,
-        state_note(state),
-        INHERITED_OPACITY if state.inherited else OWN_OPACITY,
+    return ordered(
+        ROW_FIELDS["style"],
+        status=state.status,
+        fill=fill_for(state.status, state.confidence, state.approximate),
+        since=state.since.isoformat() if state.since else "",
+        confidence=state.confidence,
+        note=state_note(state),
+        opacity=INHERITED_OPACITY if state.inherited else OWN_OPACITY,
     )
+
+
+def ordered(fields: tuple[str, ...], **values) -> tuple:
+    """``values`` as a row in the order of ``fields`` (one of :data:`ROW_FIELDS`), which must
+    name every value."""
+    assert set(values) == set(fields), fields
+    return tuple(values[name] for name in fields)
 
 
 def unit_styles(states: dict[str, UnitState]) -> tuple[list[list[str]], list[int]]:
@@ -123,9 +141,15 @@ def aggregate_payload(
     for code, row in grouped.iterrows():
         if code in centres:
             lat, lon = centres[code]
+            count, fatalities = int(row["count"]), int(row["fatalities"] or 0)
             rows.append(
-                [lat, lon, int(row["count"]), int(row["fatalities"] or 0), units[code].name_en]
-            )
+                list(
+                    ordered(
+                        ROW_FIELDS["aggregate"], lat=lat, lon=lon, count=count, fatalities=fatalities,
+                        place=units[code].name_en,
+                    )
+                )
+            )  # fmt: skip
     return keyed({"mode": "aggregate", "rows": rows})
 
 
@@ -157,19 +181,22 @@ def marker_row(e) -> list:
     title = f"{e.event_type}: {e.sub_event_type}"
     place = place_text(e.location, e.admin2, e.admin1)
     notes = e.notes
-    return [
-        round(e.latitude, 5),
-        round(e.longitude, 5),
-        type_index,
-        e.event_date.date().isoformat(),
-        title,
-        place,
-        notes,
-        fatalities,
-        e.source_url,
-        e.source,
-        "; ".join(precision),
-    ]
+    return list(
+        ordered(
+            ROW_FIELDS["marker"],
+            lat=round(e.latitude, 5),
+            lon=round(e.longitude, 5),
+            type=type_index,
+            date=e.event_date.date().isoformat(),
+            title=title,
+            place=place,
+            notes=notes,
+            fatalities=fatalities,
+            url=e.source_url,
+            source=e.source,
+            precision="; ".join(precision),
+        )
+    )
 
 
 def state_payload(

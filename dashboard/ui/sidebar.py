@@ -28,6 +28,7 @@ from dashboard.mapview.payload import (
     EVENT_TYPES,
 )
 from dashboard.timeline.events import WINDOWS, EventFilter
+from dashboard.ui.panels import unit_label
 from dashboard.ui.session import (
     SessionEvents,
     active_directory,
@@ -41,6 +42,7 @@ MAX_UPLOAD_ROWS = 100_000
 
 def sidebar(dataset: Dataset) -> tuple[EventFilter, bool]:
     with st.sidebar:
+        place_search(dataset)
         st.header("Events")
         window = st.radio("Show events from", list(WINDOWS), index=1, key="window")
         events = current_events(dataset)
@@ -193,3 +195,35 @@ def use_boundaries(provinces, districts, boundary_set: dict) -> None:
         remove_directory(Path(previous).parent)
     st.session_state.boundary_dir = str(out)
     st.rerun()  # this run already drew the old boundaries
+
+
+def place_search(dataset: Dataset) -> None:
+    """Every province and district, found by typing any of its names, aliases or its code.
+
+    In the sidebar, which a slider step does not rerun, so its long list is sent once."""
+    st.selectbox(
+        "Find a place",
+        ["", *dataset.units],
+        key="place_search",
+        on_change=find_place,
+        format_func=lambda code: place_label(dataset, code),
+        placeholder="Type a name, e.g. Nerkh or Paryan",
+        index=None,
+    )
+
+
+def place_label(dataset: Dataset, code: str) -> str:
+    if not code:
+        return ""
+    unit = dataset.units[code]
+    province = dataset.units.get(unit.parent)
+    where = f", {province.name_en}" if province else ""
+    return unit_label(unit).replace(f" ({code})", f"{where} ({code})", 1)
+
+
+def find_place() -> None:
+    """Select the place found, and show its detail (the map zooms to it)."""
+    code = st.session_state.place_search
+    if code:
+        st.session_state.selected = code
+        st.session_state.panel = "Detail"

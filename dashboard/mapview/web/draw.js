@@ -34,8 +34,7 @@
     var defs = svgEl("defs", {});
     Object.keys(styles).forEach(function (status) {
       var s = styles[status];
-      defs.appendChild(pattern("naqsha-low-" + status, s.colour, "low"));
-      if (s.pattern !== "solid") defs.appendChild(pattern("naqsha-" + status, s.colour, s.pattern));
+      Object.keys(s.ids).forEach(function (kind) { defs.appendChild(pattern(s.ids[kind], s.colour, kind)); });
     });
     svg.insertBefore(defs, svg.firstChild);
   }
@@ -103,23 +102,23 @@
     return box;
   }
 
-  function eventMarker(row) {
-    // row: [lat, lon, typeIndex, date, type, location, notes, fatalities, url, source, precision]
-    var shape = N.opts.events[row[2]] || { colour: N.opts.colours.other_event, letter: "?" };
+  function eventMarker(values) {
+    var row = N.named("marker", values);
+    var shape = N.opts.events[row.type] || { colour: N.opts.colours.other_event, letter: "?" };
     var icon = L.divIcon({
-      className: "naqsha-ev naqsha-ev-" + row[2],
+      className: "naqsha-ev naqsha-ev-" + row.type,
       html: "<span style=\"background:" + shape.colour + "\">" + shape.letter + "</span>",
       iconSize: [20, 20],
     });
-    var marker = L.marker([row[0], row[1]], { icon: icon, title: String(row[4]) });
+    var marker = L.marker([row.lat, row.lon], { icon: icon, title: String(row.title) });
     marker.bindPopup(function () {
       var box = el("div", null, "naqsha-popup");
-      box.appendChild(el("strong", row[3] + " · " + row[4]));
-      if (row[5]) box.appendChild(el("div", row[5]));
-      if (row[6]) {
+      box.appendChild(el("strong", row.date + " · " + row.title));
+      if (row.place) box.appendChild(el("div", row.place));
+      if (row.notes) {
         // The whole note, folded to a few lines with a button to unfold it: notes record the
         // differing tolls and claims, which a cut would hide.
-        var notes = el("p", row[6], "naqsha-notes naqsha-notes-folded");
+        var notes = el("p", row.notes, "naqsha-notes naqsha-notes-folded");
         box.appendChild(notes);
         var more = el("button", "Show all", "naqsha-more");
         more.type = "button";
@@ -129,18 +128,18 @@
         });
         box.appendChild(more);
       }
-      box.appendChild(el("div", "Fatalities: " + (row[7] === null || row[7] === "" ? "not reported" : row[7])));
-      if (row[10]) box.appendChild(el("div", row[10], "naqsha-tip-note"));
-      var url = safeUrl(row[8]);
+      box.appendChild(el("div", "Fatalities: " + (row.fatalities === null || row.fatalities === "" ? "not reported" : row.fatalities)));
+      if (row.precision) box.appendChild(el("div", row.precision, "naqsha-tip-note"));
+      var url = safeUrl(row.url);
       var src = el("div", "Source: ");
       if (url) {
-        var a = el("a", row[9] || url);
+        var a = el("a", row.source || url);
         a.href = url;
         a.target = "_blank";
         a.rel = "noopener noreferrer";
         src.appendChild(a);
       } else {
-        src.appendChild(el("span", row[9] || row[8] || "none given"));
+        src.appendChild(el("span", row.source || row.url || "none given"));
       }
       box.appendChild(src);
       return box;
@@ -148,16 +147,22 @@
     return marker;
   }
 
-  function aggregateMarker(row) {
-    // row: [lat, lon, count, fatalities, label]
-    var radius = 6 + Math.sqrt(row[2]) * 1.5;
-    var circle = L.circleMarker([row[0], row[1]], { radius: Math.min(radius, 40), color: N.opts.colours.aggregate_line, weight: 1, fillColor: N.opts.colours.aggregate_fill, fillOpacity: 0.6 });
+  function aggregateMarker(values) {
+    var row = N.named("aggregate", values);
+    var radius = 6 + Math.sqrt(row.count) * 1.5;
+    var circle = L.circleMarker([row.lat, row.lon], { radius: Math.min(radius, 40), color: N.opts.colours.aggregate_line, weight: 1, fillColor: N.opts.colours.aggregate_fill, fillOpacity: 0.6 });
     circle.bindTooltip(function () {
-      return el("div", row[4] + ": " + row[2] + " events, " + row[3] + " reported fatalities");
+      return el("div", row.place + ": " + row.count + " events, " + row.fatalities + " reported fatalities");
     });
     return circle;
   }
 
+  N.named = function (kind, values) {
+    // A row the server sent, as an object with the field names it sent in the options.
+    var row = {};
+    N.opts.fields[kind].forEach(function (name, i) { row[name] = values[i]; });
+    return row;
+  };
   N.el = el;
   N.safeUrl = safeUrl;
   N.addPatterns = addPatterns;

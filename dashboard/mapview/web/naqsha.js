@@ -14,7 +14,7 @@
   var getJson = N.load;
   function tooltip(layer) {
     var p = layer.feature.properties;
-    var st = styleOf(p) || ["unknown", "", "", "", ""];
+    var st = styleOf(p) || { status: "unknown" };
     var box = el("div", null, "naqsha-tip");
     var title = el("strong", p.name_en);
     box.appendChild(title);
@@ -24,9 +24,9 @@
       fa.setAttribute("lang", "fa");
       box.appendChild(fa);
     }
-    var label = (N.opts.styles[st[0]] || { label: st[0] }).label;
-    box.appendChild(el("div", label + (st[2] ? " since " + st[2] : "") + (st[3] ? " (" + st[3] + " confidence)" : "")));
-    if (st[4]) box.appendChild(el("div", st[4], "naqsha-tip-note"));
+    var label = (N.opts.styles[st.status] || { label: st.status }).label;
+    box.appendChild(el("div", label + (st.since ? " since " + st.since : "") + (st.confidence ? " (" + st.confidence + " confidence)" : "")));
+    if (st.note) box.appendChild(el("div", st.note, "naqsha-tip-note"));
     if (p.schematic) box.appendChild(el("div", "Schematic shape, not a surveyed boundary", "naqsha-tip-note"));
     return box;
   }
@@ -42,7 +42,8 @@
 
   function styleOf(props) {
     // The payload lists distinct styles once; u[i] picks one for the unit at position i.
-    return N.shown && N.shown.styles[N.shown.u[props.i]];
+    var row = N.shown && N.shown.styles[N.shown.u[props.i]];
+    return row ? N.named("style", row) : null;
   }
 
   function styleFor(props) {
@@ -62,8 +63,8 @@
     return Object.assign({
       stroke: true,
       fill: true,
-      fillColor: st[1],
-      fillOpacity: st[5],
+      fillColor: st.fill,
+      fillOpacity: st.opacity,
       color: c.border,
       weight: level === "district" ? 0.6 : 1,
       dashArray: props.schematic ? "4 3" : null,

@@ -52,20 +52,19 @@
     }
     box.appendChild(heading);
     line(box, unit[2]);
-    var row = S.details.rows[N.valueOn(S.details.tracks[S.selected], day)];
-    // row: [status label, since, confidence, caveat, source address, source name]
-    line(box, row[0] + (row[1] ? " since " + row[1] : "") + (row[2] ? " (" + row[2] + " confidence)" : ""), "naqsha-detail-status");
-    line(box, row[3], "naqsha-tip-note");
+    var row = N.named("detail", S.details.rows[N.valueOn(S.details.tracks[S.selected], day)]);
+    line(box, row.status + (row.since ? " since " + row.since : "") + (row.confidence ? " (" + row.confidence + " confidence)" : ""), "naqsha-detail-status");
+    line(box, row.caveat, "naqsha-tip-note");
     var source = N.el("p", "Source: ");
-    var url = N.safeUrl(row[4]);
+    var url = N.safeUrl(row.url);
     if (url) {
-      var a = N.el("a", row[5] || url);
+      var a = N.el("a", row.source || url);
       a.href = url;
       a.target = "_blank";
       a.rel = "noopener noreferrer";
       source.appendChild(a);
     } else {
-      source.appendChild(N.el("span", row[5] || row[4] || "none recorded"));
+      source.appendChild(N.el("span", row.source || row.url || "none recorded"));
     }
     box.appendChild(source);
     var close = N.el("button", "Close", "naqsha-detail-close");
