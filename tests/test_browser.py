@@ -161,6 +161,22 @@ def test_streamlits_slider_carries_the_date_the_map_reads(server, page):
     assert slider.get_attribute("aria-valuetext") == "2021-08-15"
 
 
+def test_a_province_is_named_and_selected_from_the_keyboard(server, page):
+    page.goto(f"{server}/?date=2021-09-10")
+    wait_for_date(page, "2021-09-10")
+    shape = map_frame(page).locator("path.naqsha-u-AF08")
+    assert shape.get_attribute("aria-label") == "Panjshir, Taliban since 2021-09-06"
+    assert (shape.get_attribute("role"), shape.get_attribute("tabindex")) == ("button", "0")
+    district = map_frame(page).locator("path.naqsha-u-AF0801")
+    assert district.get_attribute("tabindex") == "-1"  # reached from its province
+    shape.focus()
+    page.keyboard.press("Enter")
+    expect(map_frame(page).locator("body[data-naqsha-selected='AF08']")).to_be_attached(
+        timeout=20_000
+    )
+    expect(page.get_by_role("heading", name="Panjshir")).to_be_visible()
+
+
 def test_map_renders_34_provinces_offline(server, page):
     page.goto(f"{server}/?date=2021-09-04")
     wait_for_date(page, "2021-09-04")

@@ -184,3 +184,14 @@ def test_event_popups_carry_their_source(site, page):
     page.wait_for_selector("body[data-naqsha-events]", state="attached")
     assert page.locator(".naqsha-ev").count() > 0
     page.screenshot(path=ARTIFACTS / "site-2021-08-15.png")
+
+
+def test_a_unit_is_selected_from_the_keyboard(site, page):
+    open_site(page, site, "#date=2021-08-15")
+    wait_for_date(page, "2021-08-15")
+    shape = page.locator("path.naqsha-u-AF01")
+    assert shape.get_attribute("aria-label") == "Kabul, Taliban since 2021-08-15"
+    shape.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#naqsha-detail h2")
+    assert page.locator("#naqsha-detail h2").inner_text().startswith("Kabul")

@@ -31,6 +31,34 @@
     return box;
   }
 
+  function name(layer) {
+    // What a screen reader says for the shape: "Panjshir, Partial since 2021-09-01".
+    var p = layer.feature.properties;
+    var st = styleOf(p);
+    var label = p.name_en;
+    if (st) label += ", " + N.opts.styles[st.status].label + (st.since ? " since " + st.since : "");
+    if (layer.naqshaName !== label) {
+      layer.naqshaName = label;
+      layer.getElement().setAttribute("aria-label", label);
+    }
+  }
+
+  function reachable(layer, shape) {
+    // Provinces are Tab stops (their districts follow from the detail, or from a second Enter
+    // inside the province, as with the mouse); Enter or Space selects, as a click does.
+    var p = layer.feature.properties;
+    shape.setAttribute("role", "button");
+    shape.setAttribute("tabindex", p.level === "province" ? "0" : "-1");
+    shape.addEventListener("keydown", function (e) {
+      if (e.key !== "Enter" && e.key !== " ") return;
+      e.preventDefault();
+      // A click at a point inside the shape: streamlit-folium reports it to the app.
+      var at = L.latLng(p.label[0], p.label[1]);
+      N.map.fire("click", { latlng: at, layerPoint: N.map.latLngToLayerPoint(at), containerPoint: N.map.latLngToContainerPoint(at) });
+      if (N.onUnitClick) N.onUnitClick(p.unit);
+    });
+  }
+
   function bind(feature, layer) {
     layer.bindTooltip(tooltip, { sticky: true });
     // The dashboard learns of clicks from streamlit-folium; a page of its own (the static site)
@@ -88,6 +116,7 @@
       }
       if (N.shown.selected === p.unit) selection = layer;
       if (layer.isTooltipOpen()) layer.setTooltipContent(tooltip(layer));
+      name(layer);
     });
     // Province outlines above the districts, and the selection above all.
     N.provinceLayer.bringToFront();
@@ -289,7 +318,9 @@
       [provinces, districts].forEach(function (group) {
         group.eachLayer(function (layer) {
           var p = layer.feature.properties;
-          layer.getElement().classList.add("naqsha-unit", "naqsha-" + p.level, "naqsha-u-" + p.unit);
+          var shape = layer.getElement();
+          shape.classList.add("naqsha-unit", "naqsha-" + p.level, "naqsha-u-" + p.unit);
+          reachable(layer, shape);
           N.layers.push(layer);
           N.codes[p.i] = p.unit;
         });
