@@ -15,13 +15,12 @@ from dashboard.data import SHIPPED_DATA, DataError, Dataset, load_dataset
 from dashboard.data.acled import (
     merge_events,
     read_acled,
-    suggested_changes,
-    suggestions_csv,
 )
 from dashboard.data.acled_report import outside_period_note
 from dashboard.data.boundaries import read_official_boundaries
 from dashboard.data.boundary_writer import replace_geometry
 from dashboard.data.events import write_events_csv
+from dashboard.data.suggestions import suggested_changes, suggestions_csv
 from dashboard.data.tiling import tiling_problems
 from dashboard.export import (
     CHANGE_COLUMNS,
@@ -83,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep-first",
         action="store_true",
         help="keep the first row of each repeated event_id_cnty and leave the rest out",
+    )
+    acled.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse the file when a point lies outside the data's area, instead of leaving it out",
     )
     acled.add_argument(
         "--suggestions",
@@ -246,7 +250,12 @@ def run_changes(args: argparse.Namespace) -> int:
 def run_import_acled(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.data)
     imported = read_acled(
-        args.file, args.file.name, dataset.units, dataset.geometry, keep_first=args.keep_first
+        args.file,
+        args.file.name,
+        dataset.units,
+        dataset.geometry,
+        keep_first=args.keep_first,
+        strict=args.strict,
     )
     matched = imported.events[imported.events["province"] != ""]
     merged = merge_events(dataset.events, matched, args.file.name)

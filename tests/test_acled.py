@@ -8,17 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import shapely
 
 from dashboard.data import DataError, Problem, load_dataset
 from dashboard.data.acled import (
     ACLED_URL,
     AcledImport,
-    actor_status,
     merge_events,
     name_key,
     read_acled,
-    suggested_changes,
-    suggestions_csv,
 )
 from dashboard.data.control import load_control
 from dashboard.data.dates import (
@@ -30,6 +28,7 @@ from dashboard.data.dates import (
     parse_date,
 )
 from dashboard.data.events import EVENT_COLUMNS, load_events, write_events_csv
+from dashboard.data.suggestions import actor_status, suggested_changes, suggestions_csv
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ACLED = FIXTURES / "acled"
@@ -271,11 +270,38 @@ def test_coordinates_out_of_range_are_refused(shipped):
     assert "136.7280" in problem.message
 
 
-def test_points_outside_the_country_are_refused_without_a_swap_hint(shipped):
-    problem = only(problems_of(shipped, "acled_outside_country.csv"))
+def test_points_outside_the_area_are_left_out_and_counted_by_country(shipped):
+    name = "acled_outside_country.csv"
+    imported = read_acled(BAD / name, name, shipped.units, shipped.geometry)
+    assert list(imported.events["event_id_cnty"]) == ["AFG900001"]
+    assert imported.report.outside_area == {"Afghanistan": 1}  # ACLED's country column
+    assert "1 row(s) outside the data's area left out (Afghanistan 1;" in imported.report.summary()
+
+
+def test_strict_refuses_points_outside_the_area_without_a_swap_hint(shipped):
+    problem = only(problems_of(shipped, "acled_outside_country.csv", strict=True))
     assert (problem.row, problem.field) == (3, "latitude")
     assert "outside" in problem.message
     assert "swap" not in problem.fix
+    assert "the data's area" in problem.fix and "Afghanistan" not in problem.fix
+
+
+def test_a_point_just_across_the_border_is_kept(shipped, tmp_path):
+    provinces = [c for c, u in shipped.units.items() if u.level == "province"]
+    north = shapely.union_all(shipped.geometry.geometry.loc[provinces].values).bounds[3]
+    text = (BAD / "acled_outside_country.csv").read_text(encoding="utf-8")
+    # 0.1 degrees (about 11 km) north of the northernmost point, at its longitude.
+    x = next(
+        pt[0]
+        for g in shipped.geometry.geometry.loc[provinces]
+        for poly in getattr(g, "geoms", [g])
+        for pt in poly.exterior.coords
+        if pt[1] == north
+    )
+    path = tmp_path / "near.csv"
+    path.write_text(text.replace("48.8566,2.3522", f"{north + 0.1:.4f},{x:.4f}"), encoding="utf-8")
+    imported = read_acled(path, path.name, shipped.units, shipped.geometry)
+    assert len(imported.events) == 2 and imported.report.outside_area == {}
 
 
 def test_duplicate_event_ids_name_both_rows(shipped):

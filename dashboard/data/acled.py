@@ -44,7 +44,6 @@ from dashboard.data.names import district_named, name_index, name_key
 from dashboard.data.problems import DataError, Problem
 from dashboard.data.records import Unit
 from dashboard.data.tables import DEFAULT_MAX_BYTES, FieldChecker, read_csv
-from dashboard.spreadsheet import csv_text
 
 ACLED_REQUIRED = CORE_EVENT_COLUMNS
 ACLED_URL = "https://acleddata.com/"
@@ -55,15 +54,6 @@ _OLD_ONLY = ("event_id_no_cnty", "data_id", "iso3")
 _NEW_ONLY = ("disorder_type", "civilian_targeting", "tags")
 _KEPT = (
     "actor2", "country", "admin1", "admin2", "location", "notes", "source",
-)  # fmt: skip
-TERRITORY_SUB_EVENTS = (
-    "Non-state actor overtakes territory",
-    "Government regains territory",
-    "Non-violent transfer of territory",
-)
-SUGGESTION_COLUMNS = (
-    "unit", "level", "status", "valid_from", "valid_to", "confidence", "claimed_by", "disputed_by",
-    "date_precision", "source_url", "source_publisher", "source_title", "note",
 )  # fmt: skip
 
 
@@ -97,6 +87,7 @@ def read_acled(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_rows: int | None = None,
     keep_first: bool = False,
+    strict: bool = False,
 ) -> AcledImport:
     """Read an ACLED CSV export, checking every row; raise ``DataError`` listing every problem.
 
@@ -119,6 +110,9 @@ def read_acled(
         Keep the first row of each repeated ``event_id_cnty`` and leave the others out (the
         report counts them); by default repeated ids refuse the file, with one problem that
         counts them.
+    strict : bool
+        Refuse the file when a point lies outside the data's area; by default such rows are
+        left out and the report counts them by ACLED's ``country``.
 
     Returns
     -------
@@ -131,8 +125,10 @@ def read_acled(
     ``source`` text (the outlets it cites) is kept. Dates are read as
     :mod:`dashboard.data.dates` says (ACLED's and spreadsheets' formats; numeric ones only in
     the order the file shows), and the report names the formats read. ``time_precision`` and ``geo_precision`` must be 1, 2 or 3.
-    A point outside the country is an error (the fix says to swap the coordinates when the
-    swapped point lies in the country), so the events load like the shipped ones.
+    A point within ``AREA_TOLERANCE_DEG`` (about 25 km) of the provinces is kept (an event on a
+    border river, a boat off the coast); one further out is left out and counted by country,
+    or with ``strict`` refuses the file. A point whose swapped coordinates fall inside is always
+    an error, whose fix says to swap them.
 
     Events are tied to units by point-in-polygon when ``geo_precision`` is 1 or 2 and the point
     lies in a polygon, and otherwise by matching ``admin1``/``admin2`` against unit names (see
@@ -149,14 +145,22 @@ def read_acled(
         records = table.rows
     rows = [_acled_row(check, row, rec, order, formats) for row, rec in records]
     frame = pd.DataFrame(rows, columns=[*EVENT_COLUMNS, "row"])
+    outside: dict[str, int] = {}
     if not check.problems:
         placed = np.ones(len(frame), dtype=bool)
-        check_in_country(
-            check, frame, units, geometry, placed, "or filter the export to Afghanistan"
-        )
+        inside, _ = check_in_country(
+            check, frame, units, geometry, placed,
+            "or filter the export to the data's area (the provinces in units.csv)",
+            only_swapped=not strict,
+        )  # fmt: skip
+        if not strict:
+            outside = frame.loc[~inside, "country"].replace("", "no country").value_counts()
+            outside = {str(country): int(n) for country, n in outside.items()}
+            frame = frame[inside]
     check.raise_if_any()
     frame = assign_units(_typed(frame), units, geometry)
     frame, report = _match_units(frame, units)
+    report.outside_area = outside
     report.repeated_dropped = len(repeated) if keep_first else 0
     report.date_formats = tuple(
         f for f in (*TEXT_FORMATS.values(), DAY_FIRST, MONTH_FIRST) if f in formats
@@ -282,77 +286,6 @@ def _district_by_name(
     rec: dict, province: str, units: dict[str, Unit], index: dict[tuple[str, str], str]
 ) -> str:
     return district_named(index, units, province, rec["admin2"])
-
-
-# -- control suggestions ---------------------------------------------------------------------
-
-
-def suggested_changes(events: pd.DataFrame, units: dict[str, Unit]) -> list[dict]:
-    """Suggested ``control.csv`` rows from events that change who holds territory.
-
-    Events whose ``sub_event_type`` is one of :data:`TERRITORY_SUB_EVENTS` become one dict each,
-    with the ``control.csv`` columns (:data:`SUGGESTION_COLUMNS`) plus ``event_id_cnty`` and
-    ``skipped``. ``skipped`` is empty for a suggestion, and otherwise says why the event gives
-    none (an actor that maps to no status, or an event tied to no unit); such rows have an empty
-    ``status``. The unit is the event's district if it has one, else its province.
-
-    Suggestions have confidence ``low``: they are for review, not for direct use. The status
-    comes from ``actor1``, checked in this order: Taliban → taliban; National Resistance Front
-    or any militia (including ACLED's ``Militia (Pro-Government)``) → resistance; Afghan
-    military, police or government forces → government, except ACLED's post-August-2021 actors
-    ``... (2021-)``, which are the Taliban state → taliban.
-    """
-    chosen = events[events["sub_event_type"].isin(TERRITORY_SUB_EVENTS)]
-    return [_suggestion(rec, units) for rec in chosen.to_dict("records")]
-
-
-def actor_status(actor: str) -> str:
-    """The control status an ACLED ``actor1`` stands for, or '' if none."""
-    lowered = actor.casefold()
-    state_forces = ("military forces of afghanistan", "police forces of afghanistan", "government")
-    if "taliban" in lowered:
-        return "taliban"
-    if "national resistance front" in lowered or "militia" in lowered:
-        return "resistance"
-    if any(s in lowered for s in state_forces):
-        return "taliban" if "(2021-)" in lowered else "government"
-    return ""
-
-
-def _suggestion(rec: dict, units: dict[str, Unit]) -> dict:
-    event_id = str(rec["event_id_cnty"])
-    code = rec.get("district") or rec.get("province") or ""
-    status = actor_status(str(rec["actor1"]))
-    skipped = ""
-    if not status:
-        skipped = f"actor1 '{rec['actor1']}' is not the Taliban, Afghan state forces, the NRF or a militia"
-    elif not code:
-        skipped = "the event is tied to no unit"
-    day = pd.Timestamp(rec["event_date"]).date().isoformat()
-    precise = not pd.isna(rec["time_precision"]) and int(rec["time_precision"]) == 1
-    return {
-        "unit": code,
-        "level": units[code].level if code in units else "",
-        "status": "" if skipped else status,
-        "valid_from": day,
-        "valid_to": "",
-        "confidence": "low",
-        "claimed_by": "",
-        "disputed_by": "",
-        "date_precision": "day" if precise else "approximate",
-        "source_url": rec["source_url"],
-        "source_publisher": f"ACLED ({rec['source']})" if rec["source"] else "ACLED",
-        "source_title": f"ACLED event {event_id}: {rec['sub_event_type']}",
-        "note": f"Suggested from ACLED event {event_id} ({rec['actor1']}); review before use. ACLED notes: {rec['notes']}",
-        "event_id_cnty": event_id,
-        "skipped": skipped,
-    }
-
-
-def suggestions_csv(rows: list[dict]) -> str:
-    """The suggestions that are not skipped, as ``control.csv`` text (header included), safe to
-    open in a spreadsheet for review."""
-    return csv_text(list(SUGGESTION_COLUMNS), (r for r in rows if not r.get("skipped")))
 
 
 # -- merging events --------------------------------------------------------------------------

@@ -23,6 +23,8 @@ class MatchReport:
         Events tied to no unit.
     unmatched_events : list of (int, str, str)
         ``(row, location, admin1)`` of each unmatched event; ``row`` is the line in the file.
+    outside_area : dict of str to int
+        Rows left out because their point lies outside the data's area, by ACLED's country.
     """
 
     by_point: int = 0
@@ -31,6 +33,7 @@ class MatchReport:
     unmatched_events: list[tuple[int, str, str]] = field(default_factory=list)
     date_formats: tuple[str, ...] = ()
     repeated_dropped: int = 0
+    outside_area: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         """One paragraph for the user: counts, then the unmatched events by row."""
@@ -48,6 +51,12 @@ class MatchReport:
             text += f" ({listed})"
         if self.repeated_dropped:
             text += f"; {self.repeated_dropped:,} row(s) repeating an earlier event id left out"
+        if self.outside_area:
+            by_country = ", ".join(f"{c} {n:,}" for c, n in self.outside_area.items())
+            text += (
+                f"; {sum(self.outside_area.values()):,} row(s) outside the data's area left out"
+                f" ({by_country}; points within about 25 km of it are kept)"
+            )
         return text + "."
 
 

@@ -75,6 +75,9 @@ REQUIRED_EVENT_COLUMNS = (
 )
 # Event points may sit just across a 1:10m boundary; allow about 5 km.
 POINT_TOLERANCE_DEG = 0.05
+# About 25 km: an event this close to the data's area belongs to it (a boat in territorial
+# waters, 12 nautical miles, or an event on a border river), though no province contains it.
+AREA_TOLERANCE_DEG = 0.25
 
 
 # Columns the loader adds; a file's own columns of these names are not kept.
@@ -207,12 +210,13 @@ def _check_places(
     placed = ~np.isnan(lat)
     if not placed.any():
         return
-    inside = check_in_country(
+    inside, on_land = check_in_country(
         check, frame, units, geometry, placed, "or leave them empty for events abroad"
     )
     codes = frame["admin1"].str.casefold().map(provinces).fillna("").to_numpy()
-    for code in set(codes[placed & inside]) - {""}:
-        rows = np.flatnonzero(placed & inside & (codes == code))
+    # A point off the provinces (within the area's tolerance) is in none of them to check.
+    for code in set(codes[placed & on_land]) - {""}:
+        rows = np.flatnonzero(placed & on_land & (codes == code))
         near = near_xy(geometry.geometry[code], lon[rows], lat[rows], POINT_TOLERANCE_DEG)
         for i in rows[~near]:
             check.add(
@@ -230,18 +234,25 @@ def check_in_country(
     geometry: gpd.GeoDataFrame,
     placed: np.ndarray,
     otherwise: str,
-) -> np.ndarray:
-    """Add a problem for each placed point outside the provinces; return which points are in.
+    only_swapped: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Add a problem for each placed point outside the data's area (farther than
+    :data:`AREA_TOLERANCE_DEG` from its provinces); return which points are in the area, and
+    which are on its provinces (within :data:`POINT_TOLERANCE_DEG`).
 
     When a point is outside but its swapped coordinates fall inside, the fix says to swap them.
+    With ``only_swapped``, only those are problems: the caller leaves the other points out.
     """
+    tolerance = AREA_TOLERANCE_DEG
     lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(dtype=float)
     lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(dtype=float)
     codes = [c for c in geometry.index if units[c].level == "province"]
     country = shapely.union_all(geometry.geometry.loc[codes].values)
-    inside = near_xy(country, lon, lat, POINT_TOLERANCE_DEG)
-    swapped = near_xy(country, lat, lon, POINT_TOLERANCE_DEG)
+    inside = near_xy(country, lon, lat, tolerance)
+    swapped = near_xy(country, lat, lon, tolerance)
     for i in np.flatnonzero(placed & ~inside):
+        if only_swapped and not swapped[i]:
+            continue
         fix = (
             f"latitude and longitude look swapped: swap them (latitude {lon[i]}, longitude {lat[i]})"
             if swapped[i]
@@ -253,7 +264,7 @@ def check_in_country(
             f"the point {lat[i]}, {lon[i]} lies outside the map's boundaries",
             fix,
         )
-    return inside
+    return inside, inside & near_xy(country, lon, lat, POINT_TOLERANCE_DEG)
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -12,12 +12,11 @@ from dashboard.data import DataError, Dataset
 from dashboard.data.acled import (
     merge_events,
     read_acled,
-    suggested_changes,
-    suggestions_csv,
 )
 from dashboard.data.acled_report import outside_period_note
 from dashboard.data.boundaries import read_official_boundaries
 from dashboard.data.boundary_writer import replace_geometry
+from dashboard.data.suggestions import suggested_changes, suggestions_csv
 from dashboard.data.uploads import fresh_work_directory, remove_directory, save_upload
 from dashboard.detail import (
     markdown_text,
