@@ -472,6 +472,7 @@ def test_events_outside_the_period_are_counted_with_how_to_show_them(shipped, tm
     imported = read_acled(path, path.name, shipped.units, shipped.geometry)
     assert outside_period_note(imported.events, shipped.period) == (
         "2 event(s) fall outside the data's period (2021-05-01 to 2021-09-30) and are not shown: "
-        'to show them, widen "period" in datapackage.json (events from 2020-01-05 to 2021-12-31).'
+        'to show them, widen "period" in datapackage.json (events from 2020-01-05 to 2021-12-31), '
+        "or import with --widen-period."
     )
     assert outside_period_note(imported.events, None) == ""

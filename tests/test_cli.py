@@ -236,3 +236,21 @@ def test_dates_outside_the_data_are_refused_with_its_period(args):
     result = run(*args)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "2021-05-01" in result.stderr and "2021-09-30" in result.stderr
+
+
+def test_import_acled_can_widen_the_period_to_its_events(tmp_path):
+    data = shipped_copy(tmp_path)
+    with (FIXTURES / "acled" / "acled_2023_layout.csv").open(encoding="utf-8") as fixture:
+        first = next(csv.DictReader(fixture))
+    first["event_date"] = "2021-10-20"
+    path = tmp_path / "late.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, list(first))
+        writer.writeheader()
+        writer.writerow(first)
+    result = run("import-acled", str(path), "--data", str(data), "--widen-period")
+    assert result.returncode == 0, result.stderr
+    assert "The data's period is now 2021-05-01 to 2021-10-20" in result.stdout
+    period = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))["period"]
+    assert period == {"start": "2021-05-01", "end": "2021-10-20"}
+    assert run("validate", str(data)).returncode == 0

@@ -168,7 +168,10 @@ def test_html_inlines_leaflet_the_plugin_the_geometry_and_the_date(shipped_html)
     assert "Naqsha.update(" in code and '"date":"2021-09-04"' in code
     assert '"selected":"AF08"' in code
     assert '"geometryUrl":"data:application/json;base64,' in code
-    assert "<title>Naqsha: control of Afghanistan on 2021-09-04</title>" in shipped_html
+    assert (
+        "<title>Naqsha: control of Afghanistan, May–September 2021: 2021-09-04</title>"
+        in shipped_html
+    )
     assert "4 September 2021" in shipped_html
     assert "naqsha-legend" in code  # the legend, drawn by naqsha.js from the options
     assert "geoBoundaries" in shipped_html  # the boundary set, in the attribution and footer

@@ -18,7 +18,7 @@ from dashboard.mapview.assets import (
     simplified,
     write_static_json,
 )
-from dashboard.mapview.basemap import base_map, layer_options, parse_view
+from dashboard.mapview.basemap import base_map, data_bounds, layer_options, parse_view
 from dashboard.mapview.eventfiles import CHUNK, EventFiles, position_ranges
 from dashboard.mapview.legend import legend_spec
 from dashboard.mapview.payload import (
@@ -34,6 +34,8 @@ from dashboard.mapview.payload import (
 from dashboard.mapview.resources import prepare_map
 from dashboard.style import STATUS_STYLES, fill_for
 from dashboard.timeline.events import EventFilter, events_on
+
+BOUNDS = [[29.3, 60.4], [38.5, 75.0]]
 
 
 def test_fills_use_patterns_so_colour_is_not_the_only_signal():
@@ -215,14 +217,14 @@ def test_base_map_loads_only_local_assets(tmp_path):
     options = layer_options(
         "../../app/static/data/geometry-x.json", None, "Boundaries: <b>test</b>"
     )
-    html = base_map(options).get_root().render()
+    html = base_map(options, BOUNDS).get_root().render()
     assert "cdn." not in html and "https://code.jquery" not in html and "cdnjs" not in html
     assert "../../app/static/leaflet/naqsha-bundle.js" in html
     assert "../../app/static/leaflet/naqsha-bundle.css" in html
     assert "Naqsha.init(" in html
     assert "<b>test" not in html and "\\u0026lt;b\\u0026gt;test" in html  # data text is escaped
     assert "tile.openstreetmap.org" not in html
-    assert "tile.openstreetmap.org" in base_map(options, tiles=True).get_root().render()
+    assert "tile.openstreetmap.org" in base_map(options, BOUNDS, tiles=True).get_root().render()
 
 
 def test_base_map_starts_the_data_downloads_before_leaflet_loads():
@@ -232,13 +234,13 @@ def test_base_map_starts_the_data_downloads_before_leaflet_loads():
         "contextUrl": None,
         "trackUrl": "../../app/static/data/track-c.json",
     }
-    scripts = [src for _, src in base_map(options).default_js]
+    scripts = [src for _, src in base_map(options, BOUNDS).default_js]
     assert len(scripts) == 2 and scripts[1].endswith("naqsha-bundle.js")
     code = unquote(scripts[0].removeprefix("data:text/javascript,"))
     assert scripts[0].startswith("data:text/javascript,") and "__FILES__" not in code
     files = json.loads(code[code.rindex("[") : code.rindex("]") + 1])
     assert files == [options["optionsUrl"], options["trackUrl"], options["geometryUrl"]]
-    assert [src for _, src in base_map({"styles": {}}).default_js] == [scripts[1]]
+    assert [src for _, src in base_map({"styles": {}}, BOUNDS).default_js] == [scripts[1]]
 
 
 def test_prepare_map_writes_the_style_track_and_a_gzipped_geometry(tmp_path, tiny):
@@ -356,3 +358,12 @@ def test_a_click_opens_the_province_then_the_district_under_it(tmp_path, shipped
     assert shipped.units[district].parent == "AF08"
     assert resources.unit_at(lat, lon, "AF01") == "AF08"  # another province is open
     assert resources.unit_at(0.0, 0.0, "") is None
+
+
+def test_every_map_opens_on_the_datas_own_extent(shipped, tiny):
+    assert data_bounds(shipped.geometry) == [[29.377, 60.472], [38.49, 74.889]]
+    dataset, _ = tiny
+    (south, west), (north, east) = data_bounds(dataset.geometry)
+    assert south < north and west < east
+    html = base_map({"styles": {}}, [[10.0, 20.0], [11.0, 21.0]]).get_root().render()
+    assert "[[10.0, 20.0], [11.0, 21.0]]" in html

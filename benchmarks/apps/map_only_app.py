@@ -42,7 +42,7 @@ timeline, resources = load(os.environ.get("NAQSHA_DATA") or str(SHIPPED_DATA))
 st.title("Map only")
 day = date_slider(FIRST, LAST)
 st_folium(
-    base_map(resources.options, tiles=False),
+    base_map(resources.options, resources.bounds, tiles=False),
     feature_group_to_add=state_feature_group(state_payload(timeline, day, NO_EVENTS)),
     returned_objects=[],
     key="map",

@@ -72,8 +72,16 @@ def outside_period_note(events: pd.DataFrame, period: tuple[date, date] | None) 
     return (
         f"{outside:,} event(s) fall outside the data's period ({period[0]} to {period[1]}) and "
         f'are not shown: to show them, widen "period" in datapackage.json (events from '
-        f"{days.min()} to {days.max()})."
+        f"{days.min()} to {days.max()}), or import with --widen-period."
     )
+
+
+def widened(events: pd.DataFrame, period: tuple[date, date]) -> tuple[date, date]:
+    """``period`` stretched to cover every event's date."""
+    if events.empty:
+        return period
+    days = events["event_date"].dt.date
+    return min(period[0], days.min()), max(period[1], days.max())
 
 
 def first_of_each_id(rows: list) -> tuple[list, list[tuple[int, str, int]]]:

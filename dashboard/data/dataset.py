@@ -251,3 +251,13 @@ def _period_problems(name: str, period) -> list[Problem]:
 
 def _file_problem(name: str, field_name: str | None, message: str, fix: str) -> Problem:
     return Problem(name, None, field_name, message, fix)
+
+
+def write_period(directory: Path, period: tuple[date, date]) -> None:
+    """Set ``period`` in the directory's ``datapackage.json`` (written whole, then renamed)."""
+    path = Path(directory) / "datapackage.json"
+    meta = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    meta["period"] = {"start": period[0].isoformat(), "end": period[1].isoformat()}
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    partial.replace(path)

@@ -23,8 +23,8 @@ from dashboard.mapview.assets import (
     simplified,
 )
 from dashboard.mapview.basemap import (
-    AFGHANISTAN_BOUNDS,
     attribution_text,
+    data_bounds,
     has_schematic,
     layer_options,
 )
@@ -86,7 +86,7 @@ def standalone_html(
     payload = state_payload(timeline, day, events_payload, selected)
     return "\n".join(
         [
-            *page_head(f"Naqsha: control of Afghanistan on {day.isoformat()}"),
+            *page_head(f"{dataset.title}: {day.isoformat()}"),
             *(f"<style>\n{_vendor_css(name)}\n</style>" for name in CSS_FILES),
             f"<style>{PAGE_CSS}</style>",
             "</head>",
@@ -95,7 +95,7 @@ def standalone_html(
             '<div id="map"></div>',
             credit_html(dataset),
             *(f"<script>\n{_vendor_js(name)}\n</script>" for name in JS_FILES),
-            f"<script>\n{_init_script(options, payload)}\n</script>",
+            f"<script>\n{_init_script(options, payload, data_bounds(dataset.geometry))}\n</script>",
             "</body>",
             "</html>",
             "",
@@ -110,8 +110,8 @@ def _header_html(dataset: Dataset, day: date, selected: str | None) -> str:
         focus = f"<p>Selected: {html.escape(unit.name_en)} ({html.escape(unit.unit)})</p>"
     return (
         "<header>"
-        f'<h1>Naqsha · <bdi lang="fa">نقشه</bdi>: control of Afghanistan on {day.day} {day:%B %Y}</h1>'
-        f"<p>{html.escape(dataset.title)}, version {html.escape(dataset.version)}. "
+        f"<h1>{html.escape(dataset.title)}: {day.day} {day:%B %Y}</h1>"
+        f"<p>Version {html.escape(dataset.version)}. "
         "Hover a shape for its status; click an event marker for its source.</p>"
         f"{focus}</header>"
     )
@@ -143,8 +143,8 @@ def credit_html(dataset: Dataset) -> str:
     )
 
 
-def _init_script(options: dict, payload: dict) -> str:
-    bounds = json.dumps(AFGHANISTAN_BOUNDS)
+def _init_script(options: dict, payload: dict, bounds: list[list[float]]) -> str:
+    bounds = json.dumps(bounds)
     return (
         "(function () {\n"
         '  var map = L.map("map", { zoomSnap: 0.25, zoomDelta: 0.5 });\n'

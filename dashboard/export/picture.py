@@ -50,7 +50,9 @@ def picture(
     figure = Figure(figsize=SIZE_INCHES, dpi=DPI)
     ax = figure.add_axes((0.01, 0.09, 0.73, 0.82))
     ax.set_axis_off()
-    ax.set_aspect(1 / math.cos(math.radians(34)))  # degrees drawn at Afghanistan's latitude
+    _, south, _, north = dataset.geometry.total_bounds
+    # Degrees of longitude shortened as at the data's middle latitude.
+    ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))
     states = timeline.state_on(day)
     frame = simplified(dataset.geometry, dataset.units, tolerance=0.002)
     if dataset.context is not None:
@@ -151,7 +153,7 @@ def _titles(figure: Figure, dataset: Dataset, day: date, selected: str | None) -
 
 
 def _metadata(fmt: str, dataset: Dataset, day: date) -> dict:
-    title = f"Naqsha: control of Afghanistan on {day.isoformat()}"
+    title = f"{dataset.title}: {day.isoformat()}"
     if fmt == "svg":
         return {"Title": title, "Creator": "Naqsha"}
     return {"Title": title, "Software": "Naqsha (matplotlib)", "Source": dataset.title}

@@ -35,8 +35,8 @@ from dashboard.mapview.assets import (
     simplified,
 )
 from dashboard.mapview.basemap import (
-    AFGHANISTAN_BOUNDS,
     attribution_text,
+    data_bounds,
     has_schematic,
     layer_options,
 )
@@ -160,7 +160,7 @@ def _write_data(dataset: Dataset, timeline: Timeline, days: list[date], folder: 
     options["fields"] = {**options["fields"], "detail": DETAIL_FIELDS}
     return {
         "options": options,
-        "bounds": AFGHANISTAN_BOUNDS,
+        "bounds": data_bounds(dataset.geometry),
         "dates": [day.isoformat() for day in days],
         "daysPerSecond": DAYS_PER_SECOND,
         "trackUrl": write(style_track(timeline), "track"),

@@ -15,7 +15,6 @@ from dashboard.mapview.legend import legend_spec
 from dashboard.mapview.payload import ROW_FIELDS
 from dashboard.style import EVENT_STYLES, MAP_COLOURS, PATTERNS, STATUS_STYLES, pattern_id
 
-AFGHANISTAN_BOUNDS = [[29.3, 60.4], [38.5, 75.0]]
 DISTRICT_LABEL_ZOOM = 8
 # The options that name static files the map fetches once, largest last.
 DATA_FILES = ("optionsUrl", "trackUrl", "contextUrl", "geometryUrl")
@@ -122,10 +121,20 @@ def prefetch_script(files: list[str]) -> str:
     return "data:text/javascript," + quote(code)
 
 
-def base_map(options: dict, tiles: bool = False, asset_url: str = STATIC_URL) -> folium.Map:
-    """A Leaflet map framed on Afghanistan with the Naqsha layer; tiles only when asked for."""
+def data_bounds(geometry) -> list[list[float]]:
+    """``[[south, west], [north, east]]`` of the data's shapes, which every map opens on."""
+    west, south, east, north = (round(float(v), 3) for v in geometry.total_bounds)
+    return [[south, west], [north, east]]
+
+
+def base_map(
+    options: dict, bounds: list[list[float]], tiles: bool = False, asset_url: str = STATIC_URL
+) -> folium.Map:
+    """A Leaflet map framed on ``bounds`` (the data's) with the Naqsha layer; tiles only when
+    asked for."""
+    (south, west), (north, east) = bounds
     m = folium.Map(
-        location=[34.0, 66.0],
+        location=[(south + north) / 2, (west + east) / 2],
         zoom_start=6,
         tiles=None,
         control_scale=True,
@@ -142,5 +151,5 @@ def base_map(options: dict, tiles: bool = False, asset_url: str = STATIC_URL) ->
     if tiles:
         folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap").add_to(m)
     NaqshaLayer(options).add_to(m)
-    m.fit_bounds(AFGHANISTAN_BOUNDS)
+    m.fit_bounds(bounds)
     return m

@@ -15,7 +15,7 @@ from dashboard.mapview.assets import (
     simplified,
     write_static_json,
 )
-from dashboard.mapview.basemap import attribution_text, has_schematic, layer_options
+from dashboard.mapview.basemap import attribution_text, data_bounds, has_schematic, layer_options
 from dashboard.mapview.eventfiles import EventFiles
 from dashboard.mapview.payload import style_track, unit_centres
 from dashboard.mapview.pruning import prune, refresh, used_files
@@ -29,7 +29,8 @@ class MapResources:
     ``options``: the base map's options (addresses of the static files); ``centres``: a point
     per unit for aggregated events; ``tree`` and ``codes``: a spatial index of the unit shapes
     and their codes, for clicks; ``units``: the dataset's units; ``event_files``: its event
-    markers as static chunks; ``static_dir``: where the files are.
+    markers as static chunks; ``static_dir``: where the files are; ``bounds``: the data's
+    extent, which the map opens on.
     """
 
     options: dict
@@ -39,6 +40,7 @@ class MapResources:
     units: dict
     event_files: EventFiles
     static_dir: Path
+    bounds: list[list[float]]
 
     def unit_at(self, lat: float, lon: float, selected: str) -> str | None:
         """The unit under a click: the province first; a district once its province is open.
@@ -129,6 +131,7 @@ def _in_use(dataset: Dataset, options: dict, static_dir: Path) -> MapResources:
         units=dataset.units,
         event_files=EventFiles(dataset.events, static_dir),
         static_dir=static_dir,
+        bounds=data_bounds(dataset.geometry),
     )
 
 

@@ -63,6 +63,7 @@ def draw_map(
                 "follow": DATE_SLIDER,
                 "view": st.session_state.get("address_view"),
             },
+            resources.bounds,
             tiles=tiles,
         ),
         feature_group_to_add=state_feature_group(payload),
