@@ -24,7 +24,6 @@ fresh browsers). Prints a Markdown table and writes ``benchmarks/out/cold-latest
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -32,8 +31,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-from playwright.sync_api import sync_playwright
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -44,13 +41,13 @@ from make_events import write_data_dir  # noqa: E402
 
 from dashboard.data import SHIPPED_DATA  # noqa: E402
 from harness.browser import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_ARGS,
     NO_INTERNET_ARGS,
+    chromium,  # noqa: E402
     free_port,
     stop,
     wait_healthy,
 )
+from harness.report import keep, markdown_table  # noqa: E402
 
 START = "2021-05-02"
 WAYS = {
@@ -122,28 +119,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     OUT.mkdir(exist_ok=True)
     results: dict = {}
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+    with tempfile.TemporaryDirectory() as tmp, chromium(NO_INTERNET_ARGS) as browser:
         work = Path(tmp)
         data_100k = work / "data-100k"
         write_data_dir(100_000, data_100k)
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS + NO_INTERNET_ARGS
-        )
         for name, data in (("shipped", SHIPPED_DATA), ("398 districts + 100k events", data_100k)):
             for way, (how, filled) in WAYS.items():
                 results[f"{name} | {way}"] = measure(browser, data, how, filled, args.loads, work)
                 print(name, way, results[f"{name} | {way}"], flush=True)
-        browser.close()
-    lines = [
-        "| data | how the server starts | health s | first visitor's map s | later visitors' map s (median) |",
-        "|---|---|---|---|---|",
+    headers = ["data", "how the server starts", "health s", "first visitor's map s",
+               "later visitors' map s (median)"]  # fmt: skip
+    rows = [
+        [*key.split(" | "), r["health_s"], r["first_visitor_s"], r["later_visitors_median_s"]]
+        for key, r in results.items()
     ]
-    for key, r in results.items():
-        lines.append(
-            f"| {key} | {r['health_s']} | {r['first_visitor_s']} | {r['later_visitors_median_s']} |"
-        )
-    print("\n".join(lines))
-    (OUT / "cold-latest.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(markdown_table(headers, rows))
+    keep(results, "cold")
     return 0
 
 

@@ -25,7 +25,6 @@ Prints a Markdown table and writes ``benchmarks/out/site-latest.json``.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import subprocess
 import sys
@@ -33,15 +32,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-OUT = BENCH / "out"
 sys.path.insert(0, str(BENCH))  # the other benchmarks' modules
 from make_events import write_data_dir  # noqa: E402
 
-from harness.browser import CHROMIUM, CHROMIUM_ARGS, NO_INTERNET_ARGS  # noqa: E402
+from harness.browser import NO_INTERNET_ARGS, chromium  # noqa: E402
+from harness.report import keep, markdown_table  # noqa: E402
 
 # In the page: from the slider's input event until the map marks the new date as shown (one
 # animation frame after the restyle), without the benchmark's own round trips to the browser.
@@ -125,13 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loads", type=int, default=5)
     args = parser.parse_args(argv)
     results = {}
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+    with tempfile.TemporaryDirectory() as tmp, chromium(NO_INTERNET_ARGS) as browser:
         work = Path(tmp)
         data_100k = work / "data-100k"
         write_data_dir(100_000, data_100k)
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS + NO_INTERNET_ARGS
-        )
         for name, data in (
             ("shipped (398 districts)", None),
             ("398 districts + 100k events", data_100k),
@@ -142,20 +136,16 @@ def main(argv: list[str] | None = None) -> int:
                 "export_s": round(export_s, 2),
                 **measure(browser, site, args.steps, args.loads),
             }
-        browser.close()
-    lines = [
-        "| data | export s | files | total KB | first view KB | first map s | step median ms | step p90 ms | in-page step median ms | in-page p90 ms | requests off file:// |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+    headers = ["data", "export s", "files", "total KB", "first view KB", "first map s",
+               "step median ms", "step p90 ms", "in-page step median ms", "in-page p90 ms",
+               "requests off file://"]  # fmt: skip
+    keys = ["export_s", "files", "total_kb", "first_view_kb", "first_map_median_s",
+            "step_median_ms", "step_p90_ms", "in_page_step_median_ms", "in_page_step_p90_ms"]  # fmt: skip
+    rows = [
+        [name, *(r[k] for k in keys), len(r["off_file_requests"])] for name, r in results.items()
     ]
-    for name, r in results.items():
-        lines.append(
-            f"| {name} | {r['export_s']} | {r['files']} | {r['total_kb']} | {r['first_view_kb']} | "
-            f"{r['first_map_median_s']} | {r['step_median_ms']} | {r['step_p90_ms']} | "
-            f"{r['in_page_step_median_ms']} | {r['in_page_step_p90_ms']} | {len(r['off_file_requests'])} |"
-        )
-    print("\n".join(lines))
-    OUT.mkdir(exist_ok=True)
-    (OUT / "site-latest.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(markdown_table(headers, rows))
+    keep(results, "site")
     return 0
 
 

@@ -17,7 +17,6 @@ import pandas as pd
 from dashboard.data.dataset import Dataset
 from dashboard.export.citation import citation, view_query, visible_sources
 from dashboard.export.html import credit_html, script_json, standalone_html
-from dashboard.export.picture import picture
 from dashboard.export.tables import (
     CHANGE_COLUMNS,
     STATUS_COLUMNS,
@@ -103,16 +102,24 @@ def view_files(
         "png": lambda: ExportFile(
             "png",
             "Picture for publication (PNG, 2200 × 1700)",
-            picture(dataset, timeline, day, selected, "png"),
+            _picture(dataset, timeline, day, selected, "png"),
             f"{stem}.png",
             "image/png",
         ),
         "svg": lambda: ExportFile(
             "svg",
             "Picture for publication (SVG, editable text)",
-            picture(dataset, timeline, day, selected, "svg"),
+            _picture(dataset, timeline, day, selected, "svg"),
             f"{stem}.svg",
             "image/svg+xml",
         ),
     }
     return [makers[kind]() for kind in formats]
+
+
+def _picture(*args) -> bytes:
+    # Matplotlib is imported only when a picture is asked for: the other exports, the CLI's
+    # other commands and the app's start do not need it.
+    from dashboard.export.picture import picture
+
+    return picture(*args)
