@@ -15,6 +15,7 @@ this user owns it and no one else may write it, since a pickle runs code when re
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import os
@@ -114,10 +115,13 @@ def _from_disk(directory: Path, static_dir: Path) -> Prepared:
     cached = _read(path)
     if cached is not None:
         dataset, timeline, options = cached
-        resources = reuse_map(dataset, timeline, options, static_dir)
-        if resources is not None:
+        # The map's files may have been pruned since: then only they are written again.
+        resources = reuse_map(dataset, timeline, options, static_dir) or prepare_map(
+            dataset, timeline, static_dir
+        )
+        with contextlib.suppress(OSError):
             os.utime(path)  # recently used
-            return Prepared(dataset, timeline, resources)
+        return Prepared(dataset, timeline, resources)
     dataset = load_dataset(directory)
     timeline = Timeline.from_dataset(dataset)
     resources = prepare_map(dataset, timeline, static_dir)
