@@ -15,6 +15,7 @@ from conftest import SHARED_BOUNDARIES
 from dashboard.mapview.pruning import HASHED_NAME
 from dashboard.ui.controls import DATE_SLIDER
 from harness.browser import (
+    ARTIFACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
     MAP_FRAME,
@@ -34,7 +35,6 @@ from harness.browser import (
 )
 
 pytestmark = pytest.mark.browser
-ARTIFACTS = ROOT / "test-artifacts" / "browser"
 
 sync_api = browser_tests_or_skip()
 expect = sync_api.expect

@@ -12,8 +12,8 @@ import time
 import pytest
 
 from harness.browser import (
+    ARTIFACTS,
     MAP_FRAME,
-    ROOT,
     block_internet,
     browser_tests_or_skip,
     chromium,
@@ -22,7 +22,6 @@ from harness.browser import (
 from harness.proxy import fetch, nginx_or_skip, proxied_app, upstream_of
 
 pytestmark = pytest.mark.browser
-ARTIFACTS = ROOT / "test-artifacts" / "browser"
 
 sync_api = browser_tests_or_skip()
 nginx_or_skip()

@@ -11,6 +11,7 @@ import pytest
 
 from dashboard.style import STATUS_STYLES
 from harness.browser import (
+    ARTIFACTS,
     NO_INTERNET_ARGS,
     ROOT,
     browser_tests_or_skip,
@@ -19,7 +20,6 @@ from harness.browser import (
 
 pytestmark = pytest.mark.browser
 sync_api = browser_tests_or_skip()
-ARTIFACTS = ROOT / "test-artifacts" / "browser"
 DATES = ("2021-06-01", "2021-08-15", "2021-09-10")
 
 

@@ -41,7 +41,7 @@ from dashboard.mapview.basemap import (
     layer_options,
 )
 from dashboard.mapview.eventfiles import EventFiles
-from dashboard.mapview.payload import ordered, segment_bounds, style_track, unit_centres
+from dashboard.mapview.payload import ordered, style_track, tracks_of, unit_centres
 from dashboard.style import STATUS_STYLES, state_note
 from dashboard.timeline import Timeline
 from dashboard.timeline.core import period
@@ -192,19 +192,11 @@ def detail_track(timeline: Timeline) -> dict:
         details, in :data:`DETAIL_FIELDS` order;
         ``tracks``: per P-code, ``[date, row]`` pairs by date, the first dated ``""``.
     """
-    rows: dict[tuple, int] = {}
-    tracks = {}
-    for code in timeline.units:
-        track: list[list] = []
-        for day in [date.min, *segment_bounds(timeline.history(code))]:
-            index = rows.setdefault(detail_row(timeline, code, day), len(rows))
-            if not track or track[-1][1] != index:
-                track.append(["" if day == date.min else day.isoformat(), index])
-        tracks[code] = track
+    rows, tracks = tracks_of(timeline, lambda code, day: detail_row(timeline, code, day))
     units = {
         code: [unit.name_en, unit.name_fa, unit_line(unit)] for code, unit in timeline.units.items()
     }
-    return {"units": units, "rows": [list(row) for row in rows], "tracks": tracks}
+    return {"units": units, "rows": rows, "tracks": tracks}
 
 
 def detail_row(timeline: Timeline, code: str, day: date) -> tuple[str, ...]:

@@ -78,19 +78,24 @@ def style_track(timeline: Timeline) -> dict:
         in ``timeline.units`` order, ``[date, style]`` pairs by date, the first dated ``""``
         (before any record).
     """
-    styles: dict[tuple, int] = {}
-    tracks = []
+    styles, tracks = tracks_of(timeline, lambda code, day: style_key(timeline.state(code, day)))
+    return {"styles": styles, "tracks": list(tracks.values())}
+
+
+def tracks_of(timeline: Timeline, row_of) -> tuple[list[list], dict[str, list[list]]]:
+    """The distinct rows ``row_of(code, day)`` gives, and per unit (in ``timeline.units`` order)
+    ``[date, row index]`` pairs from each date its row can change, the first dated ``""``
+    (before any record); consecutive repeats are dropped."""
+    rows: dict[tuple, int] = {}
+    tracks = {}
     for code in timeline.units:
         track: list[list] = []
         for day in [date.min, *segment_bounds(timeline.history(code))]:
-            index = styles.setdefault(style_key(timeline.state(code, day)), len(styles))
+            index = rows.setdefault(row_of(code, day), len(rows))
             if not track or track[-1][1] != index:
                 track.append(["" if day == date.min else day.isoformat(), index])
-        tracks.append(track)
-    return {
-        "styles": [list(style) for style in styles],
-        "tracks": tracks,
-    }
+        tracks[code] = track
+    return [list(row) for row in rows], tracks
 
 
 def segment_bounds(segments: list) -> list[date]:

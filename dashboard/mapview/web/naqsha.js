@@ -31,10 +31,9 @@
     return box;
   }
 
-  function name(layer) {
+  function name(layer, st) {
     // What a screen reader says for the shape: "Panjshir, Partial since 2021-09-01".
     var p = layer.feature.properties;
-    var st = styleOf(p);
     var label = p.name_en;
     if (st) label += ", " + N.opts.styles[st.status].label + (st.since ? " since " + st.since : "");
     if (layer.naqshaName !== label) {
@@ -74,10 +73,11 @@
     return row ? N.named("style", row) : null;
   }
 
-  function styleFor(props) {
+  function styleFor(props, st) {
+    // st: the unit's style row (styleOf), when the caller has it already.
     var code = props.unit;
     var level = props.level;
-    var st = styleOf(props);
+    if (st === undefined) st = styleOf(props);
     var selected = N.shown && N.shown.selected === code;
     var highlighted = N.shown && N.shown.highlight.indexOf(code) >= 0;
     var c = N.opts.colours;
@@ -104,7 +104,8 @@
     var selection = null;
     N.layers.forEach(function (layer) {
       var p = layer.feature.properties;
-      var style = styleFor(p);
+      var st = styleOf(p);
+      var style = styleFor(p, st);
       // Touch the SVG only where the style changed: most units keep theirs from one day to the next.
       var signature = JSON.stringify(style);
       if (layer.naqshaStyle !== signature) {
@@ -116,7 +117,7 @@
       }
       if (N.shown.selected === p.unit) selection = layer;
       if (layer.isTooltipOpen()) layer.setTooltipContent(tooltip(layer));
-      name(layer);
+      name(layer, st);
     });
     // Province outlines above the districts, and the selection above all.
     N.provinceLayer.bringToFront();
