@@ -46,8 +46,9 @@ def main() -> None:
     init_state(first, last, dataset.units)
 
     chosen = sidebar(dataset)
-    st.title("Naqsha · نقشه")
-    st.caption("Who controlled which part of Afghanistan on each day of 2021, and how we know.")
+    with st.container(horizontal=True, vertical_alignment="bottom", key="heading"):
+        st.title("Naqsha · نقشه", width="content")
+        st.caption("Who controlled which part of Afghanistan on each day of 2021, and how we know.")
     for notice in st.session_state.get("address_notices", ()):
         st.info(markdown_text(notice), icon="ℹ️")
     view(dataset, timeline, resources, (first, last), chosen)
@@ -70,9 +71,11 @@ def view(
         st.session_state.date = st.session_state.pop("advance_to")
     first, last = span
     day = date_controls(timeline, dataset, first, last)
-    summary(timeline, day)
 
+    # The map first: on a phone the columns stack, and the counters and panels come under it.
     map_column, side_column = st.columns([3, 2])
+    with side_column:
+        summary(timeline, day)
     # Only the chosen panel is built, so a slider step sends nothing for the others.
     panel = side_column.radio(
         "Panel", PANELS, horizontal=True, key="panel", label_visibility="collapsed"

@@ -7,12 +7,17 @@ import os
 import re
 import shutil
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
 from conftest import SHARED_BOUNDARIES
 
+from dashboard.data import load_dataset
+from dashboard.detail import summary_counts
 from dashboard.mapview.pruning import HASHED_NAME
+from dashboard.style import STATUS_STYLES
+from dashboard.timeline import Timeline
 from dashboard.ui.controls import DATE_SLIDER
 from harness.browser import (
     ARTIFACTS,
@@ -737,23 +742,115 @@ def test_scrubbing_back_and_forth_never_relies_on_the_browsers_message_cache(ser
     assert_clean(page)
 
 
+def counter_cells(page):
+    return page.locator(".st-key-counters td")
+
+
 def test_controls_fit_and_nothing_moves_between_dates(server, page):
+    page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(f"{server}/?date=2021-08-01")
     wait_for_date(page, "2021-08-01")
-    for name in ("◀ Previous change", "Next change ▶"):
+    for name in ("◀ Previous change", "Next change ▶", "Key dates"):
         label = page.get_by_role("button", name=name).locator("p")
         assert label.evaluate("e => e.scrollWidth <= e.clientWidth"), name  # not cut with "…"
-    metrics = page.locator("[data-testid='stMetric']")
-    before = [metrics.nth(i).bounding_box() for i in range(metrics.count())]
-    map_top = page.locator(MAP_FRAME).bounding_box()["y"]
+    # The map comes first: the controls, the slider and the whole map on the first screen.
+    frame = page.locator(MAP_FRAME).bounding_box()
+    assert frame["y"] + frame["height"] <= 1000, frame
+    assert page.get_by_role("slider", name="Date").bounding_box()["y"] < frame["y"]
+    cells = counter_cells(page)
+    before = [cells.nth(i).bounding_box() for i in range(cells.count())]
+    assert len(before) == 6 * 3  # every status, provinces and districts, zeros included
     slider = page.get_by_role("slider", name="Date")
     slider.focus()
     for _ in range(15):  # to 16 Aug: other statuses, other counts, the same places
         page.keyboard.press("ArrowRight")
     wait_for_date(page, "2021-08-16")
-    assert [metrics.nth(i).bounding_box() for i in range(metrics.count())] == before
-    assert page.locator(MAP_FRAME).bounding_box()["y"] == map_top
+    assert [cells.nth(i).bounding_box() for i in range(cells.count())] == before
+    assert page.locator(MAP_FRAME).bounding_box()["y"] == frame["y"]
     assert_clean(page)
+
+
+def test_pause_stops_on_the_date_the_reader_sees_and_counters_stay_right(server, page):
+    page.goto(f"{server}/?date=2021-08-08")
+    wait_for_date(page, "2021-08-08")
+    map_top = page.locator(MAP_FRAME).bounding_box()["y"]
+    # The date the map shows at the moment the reader presses Pause.
+    page.evaluate(
+        """() => document.addEventListener('mousedown', () => {
+            const frame = document.querySelector("iframe[title='streamlit_folium.st_folium']");
+            window.__pausedAt = frame.contentDocument.body.getAttribute('data-naqsha-date');
+        }, true)"""
+    )
+    page.get_by_role("button", name="▶ Play").click()
+    map_document(page).wait_for_function(
+        "document.body.getAttribute('data-naqsha-state') >= '2021-08-11'", timeout=60_000
+    )
+    # While playing, the counters are one table of six statuses and the map stays in place.
+    assert counter_cells(page).count() == 6 * 3
+    assert page.locator(MAP_FRAME).bounding_box()["y"] == map_top
+    page.get_by_role("button", name="⏸ Pause").click()
+    page.get_by_role("button", name="▶ Play").wait_for(timeout=30_000)
+    paused_at = page.evaluate("window.__pausedAt")
+    page.wait_for_timeout(2000)  # long enough for a step that should not come
+    shown = (
+        page.locator(DATE_SLIDER).get_attribute("aria-valuetext"),
+        map_frame(page).locator("body").get_attribute("data-naqsha-state"),
+    )
+    assert shown == (paused_at, paused_at), shown
+    # The counters are those of that date (python -m dashboard status gives the same).
+    expected = status_counts(paused_at)
+    cells = [counter_cells(page).nth(i).inner_text() for i in range(counter_cells(page).count())]
+    shown = {cells[i]: int(cells[i + 1]) for i in range(0, len(cells), 3)}
+    assert shown == expected, (paused_at, shown, expected)
+    assert_clean(page)
+
+
+def status_counts(day: str) -> dict[str, int]:
+    """Provinces per status label on ``day``, from the timeline the CLI uses."""
+    timeline = Timeline.from_dataset(load_dataset(ROOT / "geodata"))
+    counts = summary_counts(timeline.state_on(date.fromisoformat(day)))
+    return {STATUS_STYLES[status].label: n for status, n in counts.items()}
+
+
+def test_a_phone_shows_the_map_and_date_first_and_a_tap_leads_to_the_detail(server, browser):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    block_internet(page)
+    page.goto(f"{server}/?date=2021-09-04")
+    wait_for_date(page, "2021-09-04")
+    # The first screen holds the date and a good part of the map.
+    slider = page.get_by_role("slider", name="Date").bounding_box()
+    frame = page.locator(MAP_FRAME).bounding_box()
+    assert slider["y"] + slider["height"] < 844
+    assert 844 - frame["y"] >= 350, frame
+    document = map_document(page)
+    legend = map_frame(page).locator(".naqsha-legend-toggle")
+    assert legend.get_attribute("aria-expanded") == "false"  # folded: it would hide half the map
+    x, y = document.evaluate(
+        """() => {
+            const layer = Naqsha.layers.find(l => l.feature.properties.name_en === "Ghor");
+            const p = window.map.latLngToContainerPoint(layer.getCenter());
+            const r = window.map.getContainer().getBoundingClientRect();
+            return [r.left + p.x, r.top + p.y];
+        }"""
+    )
+    page.touchscreen.tap(frame["x"] + x, frame["y"] + y)
+    map_frame(page).locator("body[data-naqsha-selected='AF23']").wait_for(
+        state="attached", timeout=60_000
+    )
+    page.wait_for_timeout(500)
+    # No tooltip left over the map; the tapped province is named on it, with the way down.
+    assert map_frame(page).locator(".leaflet-tooltip").count() == 0
+    box = map_frame(page).locator(".naqsha-selection")
+    expect(box).to_contain_text("Ghor")
+    snap(page, "17-phone-after-a-tap")
+    box.get_by_role("button", name="Detail ↓").click()
+    heading = page.get_by_role("heading", name="Ghor")
+    expect(heading).to_be_in_viewport()
+    assert heading.bounding_box()["y"] >= 0
+    context.close()
 
 
 def test_a_link_it_cannot_follow_says_so(server, page):

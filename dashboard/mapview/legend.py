@@ -41,6 +41,10 @@ EVENT_SHORT_NAMES = {
 }
 
 
+# On a map narrower than this (a phone) the legend starts folded: open, it would cover half of it.
+FOLD_BELOW_PX = 520
+
+
 def legend_spec(schematic: bool = False) -> dict:
     """The legend's rows: every status, how uncertainty is drawn, inherited district statuses,
     schematic shapes (only when
@@ -51,7 +55,8 @@ def legend_spec(schematic: bool = False) -> dict:
     dict
         ``title``; ``rows``: ``label``, ``description``, ``colour`` and ``pattern`` (``solid``,
         ``hatch``, ``cross``, ``low``, ``faded`` or ``outline``); ``events``: ``name``, ``colour``,
-        ``letter`` in marker-type order, and ``short``, the name the key shows.
+        ``letter`` in marker-type order, and ``short``, the name the key shows;
+        ``fold_below_px``: on a map narrower than this the legend starts folded.
     """
     rows = [
         {"label": s.label, "description": s.description, "colour": s.colour, "pattern": s.pattern}
@@ -65,4 +70,4 @@ def legend_spec(schematic: bool = False) -> dict:
         {"name": name, "short": EVENT_SHORT_NAMES[name], "colour": colour, "letter": letter}
         for name, (colour, letter) in EVENT_STYLES.items()
     ]
-    return {"title": "Control", "rows": rows, "events": events}
+    return {"title": "Control", "rows": rows, "events": events, "fold_below_px": FOLD_BELOW_PX}

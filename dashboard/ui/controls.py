@@ -23,10 +23,10 @@ DATE_SLIDER = ".st-key-date input[type='range']"
 
 
 def date_controls(timeline: Timeline, dataset: Dataset, first: date, last: date) -> date:
-    # Wide enough for "◀ Previous change" and "Next change ▶" on one line at 1400 px.
-    play, left, middle, right = st.columns([1.2, 1.8, 5, 1.8])
-    # The slider first (its column keeps its place on the page): the buttons need its date.
-    day = middle.slider(
+    """The buttons in one row that wraps on a phone, the slider under them at full width."""
+    buttons = st.container(horizontal=True, vertical_alignment="center", key="date_buttons")
+    # The slider first (its container keeps its place on the page): the buttons need its date.
+    day = st.slider(
         "Date",
         min_value=first,
         max_value=last,
@@ -39,28 +39,29 @@ def date_controls(timeline: Timeline, dataset: Dataset, first: date, last: date)
     before = [d for d in changes if d < day]
     after = [d for d in changes if d > day]
     playing = st.session_state.get("playing", False)
-    play.button(
+    buttons.button(
         "⏸ Pause" if playing else "▶ Play",
         on_click=toggle_play,
         key="play",
         help="Advance one day per step until the end of the data",
     )
-    play.selectbox(
+    buttons.selectbox(
         "Days per second",
         [1, 2, 4],
         index=1,
         key="speed",
         label_visibility="collapsed",
         format_func=lambda n: f"{n} day/s",
+        width=100,
     )
-    left.button(
+    buttons.button(
         "◀ Previous change",
         disabled=not before,
         on_click=jump,
         args=(before[-1] if before else day,),
         help="Jump to the nearest earlier date on which any status changes",
     )
-    right.button(
+    buttons.button(
         "Next change ▶",
         disabled=not after,
         on_click=jump,
@@ -68,10 +69,11 @@ def date_controls(timeline: Timeline, dataset: Dataset, first: date, last: date)
         help="Jump to the nearest later date on which any status changes",
     )
     if dataset.key_dates:
-        columns = st.columns(len(dataset.key_dates))
-        for column, key_date in zip(columns, dataset.key_dates, strict=True):
-            column.button(
-                f"{markdown_text(key_date.label)} ({key_date.date:%d %b})",
+        # A popover: one small button in the row, with room for the full labels when open.
+        key_dates = buttons.popover("Key dates", help="Jump to a date that marks the story")
+        for key_date in dataset.key_dates:
+            key_dates.button(
+                f"{key_date.date:%d %b} · {markdown_text(key_date.label)}",
                 on_click=jump,
                 args=(key_date.date,),
                 key=f"key-{key_date.date}",
@@ -85,7 +87,16 @@ def jump(target: date) -> None:
 
 
 def toggle_play() -> None:
+    """Play, or pause on the date the reader sees: the click carries the slider's date.
+
+    On pause, a step that playback had already scheduled is dropped, and the slider's date is
+    set again from the script, so that the browser takes it even if a later step reached it
+    after the click (a widget keeps its own value unless the script sets it).
+    """
     st.session_state.playing = not st.session_state.get("playing", False)
+    if not st.session_state.playing:
+        st.session_state.pop("advance_to", None)
+        st.session_state.date = st.session_state.date
 
 
 def keep_playing(day: date, last: date) -> None:
@@ -120,18 +131,19 @@ def rerun_view() -> None:
 
 
 def summary(timeline: Timeline, day: date) -> None:
+    """How many provinces and districts are in each status, as one small table whose rows and
+    columns never change between dates (zeros included), so nothing on the page moves."""
     states = timeline.state_on(day)
-    counts = summary_counts(states)
-    # Fixed places, zeros included, so that nothing moves between dates; "No record" only when
-    # some province has none on the date.
-    shown = [(s, n) for s, n in counts.items() if s != "unknown" or n]
-    for column, (status, count) in zip(st.columns(len(shown)), shown, strict=True):
-        column.metric(f"Provinces: {STATUS_STYLES[status].label}", count)
+    provinces = summary_counts(states)
     districts = summary_counts(states, "district")
-    if any(districts.values()):
-        inherited = sum(s.inherited for s in states.values() if s.unit.level == "district")
-        st.caption(
-            "Districts: "
-            + " · ".join(f"{STATUS_STYLES[s].label} {n}" for s, n in districts.items() if n)
-            + f" ({inherited} of them follow their province: no record of their own)"
-        )
+    lines = ["| On this date | Provinces | Districts |", "| --- | ---: | ---: |"]
+    lines += [
+        f"| {STATUS_STYLES[s].label} | {provinces[s]} | {districts[s]} |" for s in STATUS_STYLES
+    ]
+    inherited = sum(s.inherited for s in states.values() if s.unit.level == "district")
+    with st.container(key="counters"):
+        st.markdown("\n".join(lines))
+        if inherited:
+            st.caption(
+                f"{inherited} districts have no record of their own and follow their province."
+            )

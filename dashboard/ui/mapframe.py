@@ -23,6 +23,7 @@ from dashboard.timeline import Timeline
 from dashboard.timeline.events import EventFilter, events_on
 from dashboard.ui import LINK
 from dashboard.ui.controls import DATE_SLIDER
+from dashboard.ui.panels import DETAIL
 from dashboard.ui.session import (
     current_event_files,
     current_events,
@@ -61,6 +62,7 @@ def draw_map(
             {
                 **resources.options,
                 "follow": DATE_SLIDER,
+                "detail": DETAIL,
                 "view": st.session_state.get("address_view"),
             },
             resources.bounds,

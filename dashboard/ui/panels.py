@@ -37,8 +37,17 @@ from dashboard.ui.session import (
     current_events,
 )
 
+# Where the map's "Detail ↓" (on a phone) takes the reader: Streamlit gives a keyed container
+# the class ``st-key-<key>``.
+DETAIL = ".st-key-detail"
+
 
 def detail_panel(dataset: Dataset, timeline: Timeline, day: date) -> None:
+    with st.container(key="detail"):
+        unit_detail(dataset, timeline, day)
+
+
+def unit_detail(dataset: Dataset, timeline: Timeline, day: date) -> None:
     code = st.session_state.selected
     options = unit_options(dataset, code)
     st.session_state.unit_picker = code

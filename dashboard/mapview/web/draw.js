@@ -60,19 +60,22 @@
     svg.appendChild(svgEl("rect", { width: 18, height: 12, fill: fill }));
     return svg;
   }
-  function legendBox(spec) {
+  function legendBox(spec, mapWidth) {
     var box = el("div", null, "naqsha-legend");
     // The title is a button that folds the legend away (and back), so it never has to hide
     // the part of the map a reader is looking at.
-    var toggle = el("button", spec.title + " ▾", "naqsha-legend-toggle");
+    var toggle = el("button", null, "naqsha-legend-toggle");
     toggle.type = "button";
-    toggle.setAttribute("aria-expanded", "true");
     var body = el("div", null, "naqsha-legend-body");
-    toggle.addEventListener("click", function (e) {
-      e.stopPropagation();
-      var open = box.classList.toggle("naqsha-legend-folded") === false;
+    function show(open) {
+      box.classList.toggle("naqsha-legend-folded", !open);
       toggle.setAttribute("aria-expanded", String(open));
       toggle.textContent = spec.title + (open ? " ▾" : " ▸");
+    }
+    show(!(mapWidth < spec.fold_below_px));
+    toggle.addEventListener("click", function (e) {
+      e.stopPropagation();
+      show(box.classList.contains("naqsha-legend-folded"));
     });
     L.DomEvent.disableClickPropagation(box);
     box.appendChild(toggle);

@@ -6,15 +6,16 @@
  *  - the page address: the map writes ?date=…&unit=…&view=… with history.replaceState, because
  *    st.query_params makes Streamlit push a history entry and re-render the whole page on every
  *    step (12–18 ms a step, measured);
+ *  - the detail panel: on a phone, the map's "Detail ↓" scrolls the page to it;
  *  - streamlit-folium's window.feature_group: it keeps every feature group it was ever sent
  *    there (its upstream issue 247), which grows the page's memory on every step, so each
  *    step empties it.
- * Both work only when the map's frame has the same origin as the page; otherwise they do
+ * They work only when the map's frame has the same origin as the page; otherwise they do
  * nothing and the map follows the server's steps alone. */
 (function () {
   "use strict";
   var N = (window.Naqsha = window.Naqsha || {});
-  var host = (N.host = { selector: null, observer: null });
+  var host = (N.host = { selector: null, observer: null, detail: null });
   var inFrame = window.parent !== window;
 
   host.sliderDate = function () {
@@ -46,6 +47,23 @@
     } catch (e) {
       // A host page on another origin.
     }
+  };
+
+  function detailElement() {
+    // The app's detail panel (its selector comes from Python), when it is on the page.
+    if (!host.detail || !inFrame) return null;
+    try {
+      return window.parent.document.querySelector(host.detail);
+    } catch (e) {
+      return null;
+    }
+  }
+  host.detailShown = function () { return detailElement() !== null; };
+  host.showDetail = function () {
+    var target = detailElement();
+    if (!target) return;
+    target.style.scrollMarginTop = "4rem"; // below Streamlit's header, which stays on top
+    target.scrollIntoView({ block: "start" });
   };
 
   host.releaseSteps = function () {

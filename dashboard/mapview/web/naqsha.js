@@ -19,7 +19,8 @@
     var title = el("strong", p.name_en);
     box.appendChild(title);
     if (p.name_fa) {
-      var fa = el("span", " " + p.name_fa);
+      box.appendChild(document.createTextNode(" "));
+      var fa = el("span", p.name_fa);
       fa.setAttribute("dir", "rtl");
       fa.setAttribute("lang", "fa");
       box.appendChild(fa);
@@ -51,15 +52,41 @@
     shape.addEventListener("keydown", function (e) {
       if (e.key !== "Enter" && e.key !== " ") return;
       e.preventDefault();
-      // A click at a point inside the shape: streamlit-folium reports it to the app.
-      var at = L.latLng(p.label[0], p.label[1]);
-      N.map.fire("click", { latlng: at, layerPoint: N.map.latLngToLayerPoint(at), containerPoint: N.map.latLngToContainerPoint(at) });
-      if (N.onUnitClick) N.onUnitClick(p.unit);
+      select(p);
+    });
+    if (NO_HOVER) tappable(shape, p);
+  }
+
+  function select(p) {
+    // A click at a point inside the shape: streamlit-folium reports it to the app.
+    var at = L.latLng(p.label[0], p.label[1]);
+    N.map.fire("click", { latlng: at, layerPoint: N.map.latLngToLayerPoint(at), containerPoint: N.map.latLngToContainerPoint(at) });
+    if (N.onUnitClick) N.onUnitClick(p.unit);
+  }
+
+  function tappable(shape, p) {
+    // A tap selects the shape under the finger. The click a browser makes of a tap is
+    // cancelled: its position in a frame is not always where the finger was, and a second
+    // click inside the selection would go on to a district.
+    var start = null;
+    shape.addEventListener("touchstart", function (e) {
+      var t = e.touches[0];
+      start = e.touches.length === 1 ? [t.clientX, t.clientY] : null;
+    }, { passive: true });
+    shape.addEventListener("touchend", function (e) {
+      var t = e.changedTouches[0];
+      if (!start || Math.abs(t.clientX - start[0]) + Math.abs(t.clientY - start[1]) > 10) return;
+      e.preventDefault();
+      select(p);
     });
   }
 
+  // A phone has no hover: a tap would open a tooltip that nothing closes. There the selected
+  // unit's box (selectionBox) says the same, with a way to its detail.
+  var NO_HOVER = window.matchMedia && window.matchMedia("(hover: none)").matches;
+
   function bind(feature, layer) {
-    layer.bindTooltip(tooltip, { sticky: true });
+    if (!NO_HOVER) layer.bindTooltip(tooltip, { sticky: true });
     // The dashboard learns of clicks from streamlit-folium; a page of its own (the static site)
     // sets Naqsha.onUnitClick.
     layer.on("click", function () {
@@ -116,13 +143,38 @@
         layer.getElement().style.pointerEvents = style === HIDDEN ? "none" : "";
       }
       if (N.shown.selected === p.unit) selection = layer;
-      if (layer.isTooltipOpen()) layer.setTooltipContent(tooltip(layer));
+      if (layer.getTooltip() && layer.isTooltipOpen()) layer.setTooltipContent(tooltip(layer));
       name(layer, st);
     });
     // Province outlines above the districts, and the selection above all.
     N.provinceLayer.bringToFront();
     if (selection) selection.bringToFront();
+    if (NO_HOVER) showSelection(selection);
     zoomToSelection(selection);
+  }
+
+  function showSelection(layer) {
+    // The selected unit named at the top of the map, with a button down to its detail.
+    if (!N.selectionBox) {
+      N.selectionBox = L.control({ position: "topright" });
+      N.selectionBox.onAdd = function () {
+        var box = el("div", null, "naqsha-selection");
+        L.DomEvent.disableClickPropagation(box);
+        return box;
+      };
+      N.selectionBox.addTo(N.map);
+    }
+    var box = N.selectionBox.getContainer();
+    box.replaceChildren();
+    box.hidden = !layer;
+    if (!layer) return;
+    box.appendChild(tooltip(layer));
+    if (N.host.detailShown()) {
+      var more = el("button", "Detail ↓", "naqsha-more");
+      more.type = "button";
+      more.addEventListener("click", function (e) { e.stopPropagation(); N.host.showDetail(); });
+      box.appendChild(more);
+    }
   }
 
   function zoomToSelection(layer) {
@@ -265,6 +317,7 @@
     N.shown = null;
     N.track = null;
     if (opts.trackUrl) getJson(opts.trackUrl).then(function (track) { N.track = track; });
+    N.host.detail = opts.detail || null;
     N.host.followSlider(opts.follow, function (day) {
       if (N.shown && day !== N.shown.date) apply();
     });
@@ -283,6 +336,7 @@
     // Naqsha.update may already have stored a state while the options were being fetched.
     N.map = map;
     N.opts = opts;
+    N.selectionBox = null;
     N.layers = null;
     N.codes = null;
     N.eventsKey = null;
@@ -296,7 +350,7 @@
       });
     }
     var legend = L.control({ position: "bottomright" });
-    legend.onAdd = function () { return N.legendBox(opts.legend); };
+    legend.onAdd = function () { return N.legendBox(opts.legend, map.getSize().x); };
     legend.addTo(map);
     if (map.attributionControl && opts.attribution) map.attributionControl.addAttribution(opts.attribution);
     N.eventLayer = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 40 });
