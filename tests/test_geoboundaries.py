@@ -292,4 +292,7 @@ def test_validate_reports_overlaps_of_official_and_shipped_districts(tmp_path):
         capture_output=True, text=True, cwd=REPO, timeout=300,
     )  # fmt: skip
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "districts AF0910 and AF1904 overlap by 30.59 km²" in result.stderr
+    assert (
+        "districts AF0910 and AF1904 overlap by 30.59 km² (AF0910: official boundaries: baghlan.geojson; AF1904: geoBoundaries"
+        in result.stderr
+    )
