@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -242,7 +243,7 @@ def _named(
     return None
 
 
-def _candidates(name: str, members: dict[str, Unit], key) -> dict[str, str]:
+def _candidates(name: str, members: dict[str, Unit], key: Callable[[str], str]) -> dict[str, str]:
     """``code -> kind`` of the units one of whose names has the same ``key`` as ``name``."""
     wanted = {key(text) for text in spellings(name)} - {""}
     found: dict[str, str] = {}
