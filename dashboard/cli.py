@@ -20,6 +20,7 @@ from dashboard.data.acled import (
 from dashboard.data.acled_report import outside_period_note, widened
 from dashboard.data.boundaries import read_official_boundaries
 from dashboard.data.boundary_writer import replace_geometry
+from dashboard.data.centres import centre_checks
 from dashboard.data.dataset import write_period
 from dashboard.data.events import write_events_csv
 from dashboard.data.suggestions import suggested_changes, suggestions_csv
@@ -69,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.directory)
+    for warning in centre_checks(dataset.units, dataset.geometry.geometry)[0]:
+        print(f"Warning: {warning}")
     tiling = tiling_problems(dataset.units, dataset.geometry)
     if tiling:
         raise DataError(tiling)
@@ -177,8 +180,17 @@ def run_import_boundaries(args: argparse.Namespace) -> int:
         else None
     )
     boundary_set = {"name": args.name, "source": args.source, "licence": args.licence}
-    report = replace_geometry(Path(args.data), provinces, districts, args.out, boundary_set)
+    report = replace_geometry(
+        Path(args.data),
+        provinces,
+        districts,
+        args.out,
+        boundary_set,
+        allow_unmatched=args.allow_unmatched,
+    )
     print(report.summary())
+    for line in report.details():
+        print(line)
     return 0
 
 

@@ -86,13 +86,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bounds.add_argument("--out", type=Path, required=True, help="new data directory to create")
     bounds.add_argument(
-        "--province-code-field", help="field holding province P-codes (default ADM1_PCODE)"
+        "--province-code-field",
+        help="field holding province P-codes (default ADM1_PCODE; a geoBoundaries file without "
+        "it is matched on shapeISO)",
     )
     bounds.add_argument(
-        "--district-code-field", help="field holding district P-codes (default ADM2_PCODE)"
+        "--district-code-field",
+        help="field holding district P-codes (default ADM2_PCODE; a geoBoundaries file without "
+        "it is matched on shapeName within the province each shape overlaps most)",
     )
     bounds.add_argument(
         "--parent-field", help="district field holding the province P-code (default ADM1_PCODE)"
+    )
+    bounds.add_argument(
+        "--allow-unmatched",
+        action="store_true",
+        help="leave out (and list) the features of a file without P-codes that match no unit, "
+        "instead of refusing the import",
     )
     bounds.add_argument(
         "--repair",

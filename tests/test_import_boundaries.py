@@ -121,12 +121,25 @@ def test_self_intersecting_geometry_can_be_repaired():
     assert any("repaired" in note for note in frame.attrs["notes"])
 
 
-def test_geoboundaries_without_pcodes_needs_a_code_field():
-    path = BAD / "geoboundaries_no_pcode.geojson"
+def write_unnamed_codes(path: Path) -> Path:
+    """A district file with neither P-codes nor geoBoundaries fields."""
+    frame = gpd.GeoDataFrame({"DIST_ID": ["7"]}, geometry=[around(35.3167, 69.55)], crs="EPSG:4326")
+    frame.to_file(path, driver="GeoJSON")
+    return path
+
+
+def test_a_file_without_pcodes_or_geoboundaries_fields_needs_a_code_field(tmp_path):
+    path = write_unnamed_codes(tmp_path / "districts.geojson")
     problem = only(problems_of(read_official_boundaries, path, "district"))
     assert (problem.file, problem.row, problem.field) == (path.name, None, "ADM2_PCODE")
-    assert "shapeName" in problem.message and "shapeID" in problem.message
-    assert "code_field" in problem.fix
+    assert "DIST_ID" in problem.message and "code_field" in problem.fix
+
+
+def test_geoboundaries_without_pcodes_is_read_for_matching_by_name():
+    path = BAD / "geoboundaries_no_pcode.geojson"
+    frame = read_official_boundaries(path, "district")
+    assert frame.attrs["match_by"] == "name" and frame.attrs["name_field"] == "shapeName"
+    assert list(frame["unit"]) == ["", ""] and list(frame["name_en"]) == ["Bazarak", "Rukha"]
 
 
 def test_geoboundaries_reads_with_a_code_field_and_shape_names():
@@ -302,9 +315,8 @@ def test_import_boundaries_runs_without_source_as_documented(tmp_path):
 
 
 def test_a_missing_code_field_names_the_cli_flags(tmp_path):
-    problem = only(
-        problems_of(read_official_boundaries, BAD / "geoboundaries_no_pcode.geojson", "district")
-    )
+    path = write_unnamed_codes(tmp_path / "districts.geojson")
+    problem = only(problems_of(read_official_boundaries, path, "district"))
     assert "--district-code-field" in problem.fix
 
 

@@ -52,3 +52,18 @@ def test_a_sliver_gap_is_reported_but_a_partial_district_set_is_not():
         frame(shapely.box(68.0, 34.0, 68.2, 35.0), shapely.box(68.8, 34.0, 69.0, 35.0))
     )
     assert partial == []
+
+
+def test_a_mixed_set_overlapping_by_80_km2_is_reported_with_both_sources():
+    """One district from another boundary set reaches 0.08° by 0.1° (7 by 11 km) into its
+    neighbour."""
+    shipped = shapely.box(68.5, 34.0, 69.0, 35.0)
+    official = shapely.box(68.0, 34.0, 68.5, 35.0).union(shapely.box(68.5, 34.45, 68.58, 34.55))
+    geometry = frame(official, shipped)
+    geometry["geometry_source"] = ["set A", "official boundaries: adm2.zip", "set A"]
+    (found,) = messages(geometry)
+    assert found.startswith("boundaries.geojson, row 2, field 'geometry': districts AF0101 and")
+    area = float(found.split("overlap by ")[1].split(" km²")[0])
+    assert 80 < area < 90
+    assert "(AF0101: official boundaries: adm2.zip; AF0102: set A)" in found
+    assert "import every district from one boundary set" in found

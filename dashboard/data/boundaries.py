@@ -5,7 +5,9 @@ zipped shapefile, GeoJSON or GeoPackage: it guards zips against bombs, finds the
 and parent fields, reprojects to WGS84, and checks (or repairs) every feature's code and
 geometry. Writing a data directory with the result is :mod:`dashboard.data.boundary_writer`.
 
-Units are matched on P-codes, never on names: names are spelled in too many ways to be keys.
+Units are matched on P-codes when the file has them. A geoBoundaries file has none: its
+provinces are then matched on their ISO 3166-2 code (``shapeISO``) and its districts on their
+name (``shapeName``), by :mod:`dashboard.data.boundary_matching`, which reports every match.
 Nothing here is shipped with the project; the user supplies the boundary file and its licence
 decides what may be done with the result.
 """
@@ -60,10 +62,12 @@ def read_official_boundaries(
         The fields holding the P-code, the English name and (for districts) the province P-code.
         They default to COD-AB's ``ADM1_PCODE``/``ADM1_EN`` (provinces) and
         ``ADM2_PCODE``/``ADM2_EN``/``ADM1_PCODE`` (districts); the Dari name is read from
-        ``ADM1_DA``/``ADM2_DA`` when present. geoBoundaries files carry no P-codes, so
-        ``code_field`` must then be given; their ``shapeName`` is the default English name. A
-        district file without a parent field gets each parent from its P-code (``AF0801`` →
-        ``AF08``).
+        ``ADM1_DA``/``ADM2_DA`` when present. geoBoundaries files carry no P-codes: unless
+        ``code_field`` is given, their units are left to be matched by ISO code (provinces with
+        ``shapeISO``) or name (``shapeName``, their default English name) when the data
+        directory is known (:func:`dashboard.data.boundary_matching.match_units`). A district
+        file with P-codes and without a parent field gets each parent from its P-code
+        (``AF0801`` → ``AF08``).
     max_expanded_bytes : int
         A zip whose members expand beyond this in total, or holding a member of 1 MiB or more
         (``RATIO_CHECK_MIN_BYTES``) compressed more than ``MAX_COMPRESSION_RATIO`` (100) times,
@@ -79,8 +83,11 @@ def read_official_boundaries(
     geopandas.GeoDataFrame
         Columns ``unit``, ``name_en``, ``name_fa``, ``parent`` and ``geometry`` in EPSG:4326.
         ``attrs["source_file"]`` is the file's name, ``attrs["repaired"]`` the number of
-        geometries repaired and ``attrs["notes"]`` a list of what was done (reprojection, assumed
-        CRS, repairs, derived parents).
+        geometries repaired, ``attrs["notes"]`` a list of what was done (reprojection, assumed
+        CRS, repairs, derived parents), ``attrs["name_field"]`` the English name's field and
+        ``attrs["match_by"]`` how units are to be matched: ``"code"`` (``unit`` holds P-codes),
+        ``"iso"`` (``unit`` is empty and ``attrs["iso"]`` lists each feature's ``shapeISO``)
+        or ``"name"`` (``unit`` and, for districts, ``parent`` are empty).
 
     Raises
     ------
@@ -98,13 +105,17 @@ def read_official_boundaries(
         name, raw, level, code_field, name_field, parent_field
     )
     raw = _to_wgs84(name, raw, notes)
-    codes = _codes(name, raw, code_col)
-    geometries, repaired = _geometries(name, raw, codes, repair)
+    match_by = "code" if code_col else ("iso" if "shapeISO" in raw.columns else "name")
+    if match_by == "iso" and level == "district":
+        match_by = "name"
+    codes = _codes(name, raw, code_col) if code_col else [""] * len(raw)
+    labels = codes if code_col else _text_column(raw, en_col)
+    geometries, repaired = _geometries(name, raw, labels, repair)
     if repaired:
         notes.append(
             f"{repaired} invalid geometr{'y was' if repaired == 1 else 'ies were'} repaired with shapely.make_valid"
         )
-    parents = _parents(raw, codes, level, parent_col, notes)
+    parents = _parents(raw, codes, level, parent_col, notes) if code_col else [""] * len(raw)
     frame = gpd.GeoDataFrame(
         {
             "unit": codes,
@@ -115,7 +126,11 @@ def read_official_boundaries(
         geometry=geometries,
         crs="EPSG:4326",
     )
-    frame.attrs.update(source_file=name, repaired=repaired, notes=notes)
+    frame.attrs.update(
+        source_file=name, repaired=repaired, notes=notes, name_field=en_col, match_by=match_by
+    )
+    if match_by == "iso":
+        frame.attrs["iso"] = [code.upper() for code in _text_column(raw, "shapeISO")]
     return frame
 
 
@@ -169,19 +184,22 @@ def _resolve_fields(
     code_field: str | None,
     name_field: str | None,
     parent_field: str | None,
-) -> tuple[str, str | None, str | None, str | None]:
-    """The (code, English name, Dari name, parent) columns to use, or a problem listing fields."""
+) -> tuple[str | None, str | None, str | None, str | None]:
+    """The (code, English name, Dari name, parent) columns to use, or a problem listing fields;
+    no code column for a geoBoundaries file without P-codes."""
     code_default, en_default, fa_default, parent_default = COD_AB_FIELDS[level]
     fields = [c for c in raw.columns if c != raw.geometry.name]
     geoboundaries = any(f in fields for f in GEOBOUNDARIES_FIELDS)
-    code = code_field or code_default
-    if code not in fields:
-        raise DataError.one(
-            name, None, code, _missing_code_message(code, fields, geoboundaries), _code_fix(fields)
-        )
+    code: str | None = code_field or code_default
     en = name_field or (en_default if en_default in fields else None)
     if en is None and "shapeName" in fields:
         en = "shapeName"
+    if code not in fields and code_field is None and _matchable(fields, level, en):
+        code = None  # a geoBoundaries file: matched on shapeISO or shapeName instead
+    elif code not in fields:
+        raise DataError.one(
+            name, None, code, _missing_code_message(code, fields, geoboundaries), _code_fix(fields)
+        )
     if name_field and name_field not in fields:
         raise DataError.one(
             name,
@@ -201,6 +219,14 @@ def _resolve_fields(
     parent = parent_field or (parent_default if parent_default in fields else None)
     fa = fa_default if fa_default in fields else None
     return code, en, fa, parent if level == "district" else None
+
+
+def _matchable(fields: list[str], level: str, name_column: str | None) -> bool:
+    """Whether a file without P-codes is a geoBoundaries file whose units can be matched: on
+    ``shapeISO`` (provinces) or on ``shapeName`` (both levels)."""
+    if not any(f in fields for f in GEOBOUNDARIES_FIELDS):
+        return False
+    return name_column is not None or (level == "province" and "shapeISO" in fields)
 
 
 def _missing_code_message(code: str, fields: list[str], geoboundaries: bool) -> str:
@@ -282,7 +308,7 @@ def _geometries(
     found = []
     repaired = 0
     for number, (code, geometry) in enumerate(zip(codes, raw.geometry, strict=True), start=1):
-        where = f"feature {number} ({code})"
+        where = f"feature {number} ({code})" if code else f"feature {number}"
         if geometry is None or geometry.is_empty:
             problems.append(
                 Problem(

@@ -3,7 +3,8 @@
 :func:`replace_geometry` takes the frames that
 :func:`dashboard.data.boundaries.read_official_boundaries` returns, checks them against the data
 directory's ``units.csv``, and writes a new directory (never overwriting one), loading it with
-``load_dataset`` before it is put in place. Units are matched on P-codes, never on names.
+``load_dataset`` before it is put in place. Units are matched on P-codes; a geoBoundaries file
+without them is matched on ISO codes and names by :mod:`dashboard.data.boundary_matching`.
 """
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import mapping
 
-from dashboard.data.dataset import load_dataset
+from dashboard.data.boundary_matching import Matching, match_units
+from dashboard.data.centres import centre_checks
+from dashboard.data.dataset import Dataset, load_dataset
 from dashboard.data.problems import DataError, Problem
 from dashboard.data.records import Unit
 from dashboard.data.tables import read_csv, remove_stale
+from dashboard.data.units import OFFICIAL_SOURCE
 
 COPIED_FILES = (
     "units.csv", "control.csv", "events.csv", "key_dates.csv", "context.geojson",
@@ -50,6 +54,10 @@ class ImportReport:
         What was done while reading (reprojection, repairs, assumed CRS, derived parents).
     boundary_set : dict
         The ``boundary_set`` written to ``datapackage.json``.
+    matching : Matching
+        How each feature was matched (by code, ISO code, name, alias or spelling variant), the
+        warnings (names that differ from the unit's, spelling variants, centres a few km
+        outside their polygon) and the features left out because they matched no unit.
     """
 
     out_dir: Path
@@ -58,6 +66,7 @@ class ImportReport:
     kept: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     boundary_set: dict = field(default_factory=dict)
+    matching: Matching = field(default_factory=Matching)
 
     def summary(self) -> str:
         text = (
@@ -67,7 +76,20 @@ class ImportReport:
         )
         if self.kept:
             text += f" ({', '.join(self.kept)})"
-        return ". ".join([text, *self.notes]) + "."
+        counts = f"{self.matching.counts_text()}; {len(self.matching.warnings)} warning(s)"
+        if self.matching.unmatched:
+            counts += (
+                f"; {len(self.matching.unmatched)} feature(s) matched no unit and were left out"
+            )
+        return ". ".join([text, counts, *self.notes]) + "."
+
+    def details(self) -> list[str]:
+        """Every match by ISO code or name, every warning and every feature left out, one a line."""
+        return [
+            *self.matching.matches,
+            *(f"Warning: {w}" for w in self.matching.warnings),
+            *(f"Left out: {p}" for p in self.matching.unmatched),
+        ]
 
 
 def replace_geometry(
@@ -76,6 +98,7 @@ def replace_geometry(
     districts: gpd.GeoDataFrame | None,
     out_dir: Path,
     boundary_set: dict,
+    allow_unmatched: bool = False,
 ) -> ImportReport:
     """Write a copy of ``data_dir`` to ``out_dir`` whose polygons come from official boundaries.
 
@@ -90,6 +113,9 @@ def replace_geometry(
         The new directory; it must not exist yet (or be empty).
     boundary_set : dict
         ``name``, ``source`` and ``licence`` of the boundaries, written to ``datapackage.json``.
+    allow_unmatched : bool
+        Leave out the features of a file without P-codes that match no unit (or match
+        ambiguously), listing them in the report, instead of refusing the import.
 
     Returns
     -------
@@ -99,8 +125,10 @@ def replace_geometry(
     ------
     DataError
         If the inputs do not fit (unknown provinces, a district whose province is unknown, a
-        level mismatch), or if the new directory would not load, e.g. because a centre in
-        ``units.csv`` lies outside its new polygon. Nothing is written then.
+        level mismatch, an unknown or repeated ISO code, a feature that matches no unit unless
+        ``allow_unmatched``), if a centre in ``units.csv`` lies more than about 25 km outside
+        its new polygon (:mod:`dashboard.data.centres`; closer is a warning), or if the new
+        directory would not load. Nothing is written then.
 
     Notes
     -----
@@ -113,8 +141,16 @@ def replace_geometry(
     _check_target(out_dir)
     _check_boundary_set(boundary_set)
     dataset = load_dataset(data_dir)
+    matching = Matching()
+    provinces, districts = _matched(dataset, provinces, districts, matching)
+    if matching.problems or (matching.unmatched and not allow_unmatched):
+        raise DataError(matching.problems + matching.unmatched)
     official = _official(provinces, districts)
     _check_official(official, dataset.units)
+    warnings, problems = centre_checks(dataset.units, _new_shapes(dataset, official))
+    if problems:
+        raise DataError(problems)
+    matching.warnings += warnings
     added = official[~official["unit"].isin(list(dataset.units))]
     report = ImportReport(
         out_dir,
@@ -123,6 +159,7 @@ def replace_geometry(
         kept=[c for c in dataset.geometry.index if c not in set(official["unit"])],
         notes=_notes(provinces, districts),
         boundary_set=dict(boundary_set),
+        matching=matching,
     )
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(out_dir.parent, f".{out_dir.name}.tmp-*")
@@ -162,6 +199,35 @@ def _check_boundary_set(boundary_set: dict) -> None:
         )
 
 
+def _matched(
+    dataset: Dataset,
+    provinces: gpd.GeoDataFrame | None,
+    districts: gpd.GeoDataFrame | None,
+    matching: Matching,
+) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
+    """Both levels with their units matched; districts are placed in the imported provinces
+    (matched ones replacing the data's own)."""
+    shapes = dataset.geometry.geometry
+    units = dataset.units
+    province_shapes = shapes[[c for c in shapes.index if units[c].level == "province"]].copy()
+    if provinces is not None:
+        provinces = match_units(provinces, "province", units, province_shapes, matching)
+        for code, geometry in zip(provinces["unit"], provinces.geometry, strict=True):
+            if code in province_shapes.index:
+                province_shapes[code] = geometry
+    if districts is not None:
+        districts = match_units(districts, "district", units, province_shapes, matching)
+    return provinces, districts
+
+
+def _new_shapes(dataset: Dataset, official: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """Every unit's polygon after the import."""
+    shapes = dataset.geometry.geometry.copy()
+    for code, geometry in zip(official["unit"], official.geometry, strict=True):
+        shapes[code] = geometry
+    return shapes
+
+
 def _official(
     provinces: gpd.GeoDataFrame | None, districts: gpd.GeoDataFrame | None
 ) -> gpd.GeoDataFrame:
@@ -181,7 +247,8 @@ def _official(
             "no official boundaries were given",
             "give provinces, districts or both",
         )
-    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
+    official = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
+    return official[official["unit"] != ""]  # features that matched no unit are left out
 
 
 def _notes(*frames: gpd.GeoDataFrame | None) -> list[str]:
@@ -277,7 +344,7 @@ def _write_boundaries(old: Path, new: Path, official: gpd.GeoDataFrame) -> None:
             "properties": {
                 "unit": rec["unit"],
                 "schematic": False,
-                "geometry_source": f"official boundaries: {rec['source_file']}",
+                "geometry_source": f"{OFFICIAL_SOURCE}{rec['source_file']}",
             },
             "geometry": mapping(rec["geometry"]),
         }

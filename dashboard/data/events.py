@@ -18,7 +18,7 @@ import shapely
 
 from dashboard.data.names import district_named, name_index, name_key
 from dashboard.data.records import CONFIDENCES, Unit
-from dashboard.data.spatial import near_xy
+from dashboard.data.spatial import AREA_TOLERANCE_DEG, near_xy
 from dashboard.data.tables import WHOLE_NUMBER, FieldChecker, Table, read_csv, remove_stale
 
 EVENT_TAXONOMY: dict[str, tuple[str, ...]] = {
@@ -75,9 +75,6 @@ REQUIRED_EVENT_COLUMNS = (
 )
 # Event points may sit just across a 1:10m boundary; allow about 5 km.
 POINT_TOLERANCE_DEG = 0.05
-# About 25 km: an event this close to the data's area belongs to it (a boat in territorial
-# waters, 12 nautical miles, or an event on a border river), though no province contains it.
-AREA_TOLERANCE_DEG = 0.25
 
 
 # Columns the loader adds; a file's own columns of these names are not kept.

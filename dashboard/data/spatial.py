@@ -6,6 +6,12 @@ import numpy as np
 import shapely
 from numpy.typing import ArrayLike
 
+# About 25 km: an event this close to the data's area belongs to it (a boat in territorial
+# waters, 12 nautical miles, or an event on a border river), though no province contains it;
+# and a capital this close to its official boundary is accepted with a warning
+# (:mod:`dashboard.data.centres`).
+AREA_TOLERANCE_DEG = 0.25
+
 
 def near_xy(area, x: ArrayLike, y: ArrayLike, tolerance: float) -> np.ndarray:
     """Which points lie in ``area`` or within ``tolerance`` of it.

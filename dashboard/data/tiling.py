@@ -61,17 +61,30 @@ def _overlaps(frame: gpd.GeoDataFrame, districts: list[str], feature: dict) -> l
         if i < j:
             area = _km2(shapes[i].intersection(shapes[j]))
             if area > TILING_TOLERANCE_KM2:
+                pair = (districts[i], districts[j])
                 problems.append(
                     Problem(
                         FILE,
-                        feature[districts[i]],
+                        feature[pair[0]],
                         "geometry",
-                        f"districts {districts[i]} and {districts[j]} overlap by {area:,.2f} km²",
+                        f"districts {pair[0]} and {pair[1]} overlap by {area:,.2f} km²"
+                        + _sources(frame, pair),
                         "give the shared area to one of them (e.g. QGIS 'Fix geometries' and "
-                        "'Difference')",
+                        "'Difference'), or import every district from one boundary set",
                     )
                 )
     return problems
+
+
+def _sources(frame: gpd.GeoDataFrame, pair: tuple[str, str]) -> str:
+    """`` (AF0910: official boundaries: adm2.zip; AF1904: geoBoundaries ...)`` when the two
+    shapes come from different boundary sets (a partial import), else ''."""
+    if "geometry_source" not in frame.columns:
+        return ""
+    sources = [str(frame.at[code, "geometry_source"]) for code in pair]
+    if sources[0] == sources[1]:
+        return ""
+    return f" ({pair[0]}: {sources[0]}; {pair[1]}: {sources[1]})"
 
 
 def _gaps(frame, units: dict, districts: list[str], feature: dict) -> list[Problem]:

@@ -115,6 +115,11 @@ def import_panel(dataset: Dataset) -> None:
                 )
         st.divider()
         boundaries_form()
+        if st.session_state.get("boundary_report"):
+            summary, *details = st.session_state.boundary_report
+            st.success(markdown_text(summary))
+            if details:  # every match, warning and left-out shape, as the CLI prints them
+                st.code("\n".join(details), language=None)
     if st.session_state.get("import_problems"):
         st.error("That file was not loaded; your other data is unchanged.")
         st.code("\n".join(st.session_state.import_problems), language=None)
@@ -151,7 +156,7 @@ def add_acled(dataset: Dataset, name: str, content: bytes) -> None:
 def boundaries_form() -> None:
     with st.form("boundaries"):
         st.markdown(
-            "**Official boundaries** (OCHA COD-AB zip, geoBoundaries GeoJSON or GeoPackage); units are matched on P-codes."
+            "**Official boundaries** (OCHA COD-AB zip, geoBoundaries GeoJSON or GeoPackage); units are matched on P-codes, or without them on ISO codes (provinces) and names (districts)."
         )
         provinces = st.file_uploader(
             "Provinces", type=["zip", "geojson", "json", "gpkg"], key="province_upload"
@@ -162,12 +167,14 @@ def boundaries_form() -> None:
         name = st.text_input("Name of the boundary set", value="OCHA COD-AB")
         source = st.text_input("Source (URL)", value="https://data.humdata.org/")
         licence = st.text_input("Licence", value="see the source")
+        allow_unmatched = st.checkbox("Leave out shapes that match no unit", value=False)
         submitted = st.form_submit_button("Use these boundaries")
     if submitted and (provinces or districts):
-        use_boundaries(provinces, districts, {"name": name, "source": source, "licence": licence})
+        boundary_set = {"name": name, "source": source, "licence": licence}
+        use_boundaries(provinces, districts, boundary_set, allow_unmatched)
 
 
-def use_boundaries(provinces, districts, boundary_set: dict) -> None:
+def use_boundaries(provinces, districts, boundary_set: dict, allow_unmatched: bool = False) -> None:
     # Fixed names in a fresh private directory: the client's file name is never a path.
     work = fresh_work_directory()
     uploads = work / "upload"
@@ -179,8 +186,13 @@ def use_boundaries(provinces, districts, boundary_set: dict) -> None:
                 path = save_upload(upload.getvalue(), upload.name, level, uploads)
                 read[level] = read_official_boundaries(path, level, label=upload.name)
         out = work / "data"
-        replace_geometry(
-            active_directory(), read.get("province"), read.get("district"), out, boundary_set
+        report = replace_geometry(
+            active_directory(),
+            read.get("province"),
+            read.get("district"),
+            out,
+            boundary_set,
+            allow_unmatched=allow_unmatched,
         )
     except DataError as error:
         remove_directory(work)
@@ -189,6 +201,11 @@ def use_boundaries(provinces, districts, boundary_set: dict) -> None:
     finally:
         remove_directory(uploads)
     st.session_state.import_problems = []
+    # The work directory's path is private: the app shows the counts, matches and warnings.
+    st.session_state.boundary_report = [
+        report.summary().replace(f"Wrote {out}: ", "Boundaries loaded: ", 1),
+        *report.details(),
+    ]
     previous = st.session_state.get("boundary_dir")
     if previous:  # an earlier upload of this session: its work directory is no longer needed
         remove_directory(Path(previous).parent)
