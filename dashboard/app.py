@@ -31,7 +31,7 @@ PANELS = ["Detail", "Changes between dates", "Over time", "Export & cite"]
 
 
 def main() -> None:
-    st.set_page_config(page_title="Naqsha — control of Afghanistan, 2021", layout="wide")
+    st.set_page_config(page_title="Naqsha", layout="wide")
     directory = active_directory()
     new_session = "address_date" not in st.session_state
     try:
@@ -45,10 +45,12 @@ def main() -> None:
     first, last = period(dataset, timeline)
     init_state(first, last, dataset.units)
 
+    # The browser tab names the data package shown (the shipped one, or the reader's own).
+    st.set_page_config(page_title=f"Naqsha — {dataset.title}")
     chosen = sidebar(dataset)
     with st.container(horizontal=True, vertical_alignment="bottom", key="heading"):
         st.title("Naqsha · نقشه", width="content")
-        st.caption("Who controlled which part of Afghanistan on each day of 2021, and how we know.")
+        st.caption(dataset.vocabulary.subtitle)
     for notice in st.session_state.get("address_notices", ()):
         st.info(markdown_text(notice), icon="ℹ️")
     view(dataset, timeline, resources, (first, last), chosen)

@@ -9,6 +9,7 @@ value ``st.altair_chart(..., on_select="rerun")`` returns
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -17,11 +18,9 @@ import pandas as pd
 
 from dashboard.data.dataset import Dataset
 from dashboard.data.tables import is_web_url
-from dashboard.style import STATUS_STYLES
+from dashboard.style import StatusStyle, status_styles
 from dashboard.timeline import Timeline
 
-# Albers equal-area conic fitted to Afghanistan (29-38.5° N): areas within a fraction of a percent.
-EQUAL_AREA_CRS = "+proj=aea +lat_1=30 +lat_2=37 +lat_0=33.5 +lon_0=67.5 +datum=WGS84 +units=m"
 SELECTION = "picked"
 
 
@@ -40,16 +39,18 @@ def _status_table(
     """One row per (date, status) with the summed weight of the units in that status.
 
     Every status appears on every day, with 0 where no unit is in it, so stacked areas
-    close cleanly.
+    close cleanly. ``attrs["styles"]`` carries the data package's status styles to the charts.
     """
     rows = []
     for day in _days(start, end):
-        totals = dict.fromkeys(STATUS_STYLES, 0.0)
+        totals = dict.fromkeys(timeline.vocabulary.statuses, 0.0)
         for code, weight in weights.items():
             totals[timeline.segment_status(code, day)] += weight
         iso = day.isoformat()
         rows += [(iso, status, value) for status, value in totals.items()]
-    return pd.DataFrame(rows, columns=["date", "status", column])
+    frame = pd.DataFrame(rows, columns=["date", "status", column])
+    frame.attrs["styles"] = status_styles(timeline.vocabulary)
+    return frame
 
 
 def status_counts(
@@ -76,7 +77,7 @@ def status_counts(
     -------
     pandas.DataFrame
         Columns ``date`` (ISO string), ``status`` and ``provinces`` or ``districts`` (int); one
-        row per date and status in ``STATUS_STYLES`` order, zeros included.
+        row per date and status in the vocabulary's order, zeros included.
     """
     column = f"{level}s"
     weights = dict.fromkeys(province_codes(timeline, units, level), 1.0)
@@ -85,10 +86,24 @@ def status_counts(
     return frame
 
 
+def equal_area_crs(bounds) -> str:
+    """An Albers equal-area conic fitted to ``(west, south, east, north)``: standard parallels
+    at one sixth of the latitude range from each edge, which keeps areas within a fraction of
+    a percent over a country (for Afghanistan, 29.4-38.5° N: parallels 30.9° and 37.0° N)."""
+    west, south, east, north = (float(v) for v in bounds)
+    sixth = (north - south) / 6
+    return (
+        f"+proj=aea +lat_1={south + sixth:.2f} +lat_2={north - sixth:.2f} "
+        f"+lat_0={(south + north) / 2:.2f} +lon_0={(west + east) / 2:.2f} +datum=WGS84 +units=m"
+    )
+
+
 def province_areas(dataset: Dataset) -> dict[str, float]:
-    """Each province's area in km², measured in an equal-area projection (:data:`EQUAL_AREA_CRS`)."""
+    """Each province's area in km², measured in an equal-area projection fitted to the data
+    (:func:`equal_area_crs`)."""
     codes = [u.unit for u in dataset.provinces() if u.unit in dataset.geometry.index]
-    areas = dataset.geometry.geometry.loc[codes].to_crs(EQUAL_AREA_CRS).area / 1e6
+    shapes = dataset.geometry.geometry.loc[codes]
+    areas = shapes.to_crs(equal_area_crs(shapes.total_bounds)).area / 1e6
     return {code: float(area) for code, area in areas.items()}
 
 
@@ -121,12 +136,13 @@ def control_chart(frame: pd.DataFrame, value_column: str, day: date, title: str)
     Returns
     -------
     altair.LayerChart
-        Colours follow ``STATUS_STYLES``. The point selection ``picked`` (field ``date``,
+        Colours follow the frame's ``attrs["styles"]``. The point selection ``picked`` (field ``date``,
         on click, nearest) lives on an invisible point per day, so a click anywhere in the
         chart selects the nearest day; its value is the ISO date string.
     """
-    statuses = list(STATUS_STYLES)
-    colour, x = _status_colour(), _date_axis()
+    styles = frame.attrs["styles"]
+    statuses = list(styles)
+    colour, x = _status_colour(styles), _date_axis()
     base = alt.Chart(frame).transform_calculate(t="toDate(datum.date)")
     area = (
         base.transform_calculate(order=f"indexof({statuses!r}, datum.status)")
@@ -139,15 +155,16 @@ def control_chart(frame: pd.DataFrame, value_column: str, day: date, title: str)
             tooltip=[alt.Tooltip("date:N", title="Date"), alt.Tooltip("status:N")],
         )
     )
-    return alt.layer(area, _date_picker(frame, x, value_column), _date_rule(day, x)).properties(
-        title=title, height=220
-    )
+    picker = _date_picker(frame, x, value_column, styles)
+    return alt.layer(area, picker, _date_rule(day, x)).properties(title=title, height=220)
 
 
 PUBLISHED_SHAPES = {"independent": "circle", "official": "square", "claim": "triangle-up"}
 
 
-def published_points(published: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+def published_points(
+    published: pd.DataFrame, start: date, end: date, styles: dict[str, StatusStyle]
+) -> pd.DataFrame:
     """The published totals of districts held (``measure`` = ``controlled``) within the period,
     one row per (figure, status); counts of districts captured or retaken are left out, since
     they do not measure the same thing as the data's lines.
@@ -162,10 +179,10 @@ def published_points(published: pd.DataFrame, start: date, end: date) -> pd.Data
     for rec in published.itertuples(index=False):
         if rec.measure != "controlled" or not start <= rec.date <= end:
             continue
-        for status in ("taliban", "contested", "government"):
+        for status in [s for s in ("taliban", "contested", "government") if s in styles]:
             value = getattr(rec, status)
             if not pd.isna(value):
-                label = f"{rec.publisher} ({rec.kind}): {STATUS_STYLES[status].label} {int(value)}"
+                label = f"{rec.publisher} ({rec.kind}): {styles[status].label} {int(value)}"
                 if not pd.isna(rec.total):
                     label += f" of {int(rec.total)}"
                 rows.append(
@@ -191,7 +208,8 @@ def districts_chart(frame: pd.DataFrame, points: pd.DataFrame, day: date, title:
         The date on the map, drawn as a vertical rule.
     title : str
     """
-    colour, x = _status_colour(), _date_axis()
+    styles = frame.attrs["styles"]
+    colour, x = _status_colour(styles), _date_axis()
     y = alt.Y("districts:Q", title="Districts")
     lines = (
         alt.Chart(frame[frame["districts"] > 0])
@@ -218,21 +236,21 @@ def districts_chart(frame: pd.DataFrame, points: pd.DataFrame, day: date, title:
             tooltip=[alt.Tooltip("date:N"), alt.Tooltip("label:N", title="Figure"), "source_url:N"],
         )
     )
-    layers = [lines, _date_picker(frame, x, "districts"), published, _date_rule(day, x)]
+    layers = [lines, _date_picker(frame, x, "districts", styles), published, _date_rule(day, x)]
     # Sources open in a new tab (vega-embed reads usermeta.embedOptions), not in the app's own.
     return alt.layer(*layers).properties(
         title=title, height=260, usermeta={"embedOptions": {"loader": {"target": "_blank"}}}
     )
 
 
-def _status_colour() -> alt.Color:
+def _status_colour(styles: dict[str, StatusStyle]) -> alt.Color:
     """Colour by status, from the style table, with the statuses' labels in the legend."""
-    statuses = list(STATUS_STYLES)
+    statuses = list(styles)
     return alt.Color(
         "status:N",
         title="Status",
-        scale=alt.Scale(domain=statuses, range=[s.colour for s in STATUS_STYLES.values()]),
-        legend=alt.Legend(labelExpr=_label_expression()),
+        scale=alt.Scale(domain=statuses, range=[s.colour for s in styles.values()]),
+        legend=alt.Legend(labelExpr=_label_expression(styles)),
         sort=statuses,
     )
 
@@ -241,14 +259,16 @@ def _date_axis() -> alt.X:
     return alt.X("t:T", title="Date", scale=alt.Scale(type="utc"), axis=alt.Axis(format="%d %b"))
 
 
-def _date_picker(frame: pd.DataFrame, x: alt.X, value_column: str) -> alt.Chart:
+def _date_picker(
+    frame: pd.DataFrame, x: alt.X, value_column: str, styles: dict[str, StatusStyle]
+) -> alt.Chart:
     """An invisible point per day carrying the ``picked`` selection: a click anywhere selects
     the nearest day, and hovering shows that day's figure for every status."""
     picked = alt.selection_point(name=SELECTION, fields=["date"], on="click", nearest=True)
     wide = frame.pivot(index="date", columns="status", values=value_column).reset_index()
-    statuses = [s for s in STATUS_STYLES if s in wide.columns]
+    statuses = [s for s in styles if s in wide.columns]
     tooltip = [alt.Tooltip("date:N", title="Date (click to show it on the map)")] + [
-        alt.Tooltip(f"{s}:Q", title=STATUS_STYLES[s].label, format=",.0f") for s in statuses
+        alt.Tooltip(f"{s}:Q", title=styles[s].label, format=",.0f") for s in statuses
     ]
     return (
         alt.Chart(wide)
@@ -269,10 +289,12 @@ def _date_rule(day: date, x: alt.X) -> alt.Chart:
     )
 
 
-def _label_expression() -> str:
-    """Vega expression mapping a status code to its label (from the style table, not data)."""
+def _label_expression(styles: dict[str, StatusStyle]) -> str:
+    """Vega expression mapping a status code to its label; the label is data from the data
+    package, so it goes in as a JSON string literal (quotes and backslashes escaped)."""
     cases = " : ".join(
-        f"datum.value == '{status}' ? '{style.label}'" for status, style in STATUS_STYLES.items()
+        f"datum.value == {json.dumps(status)} ? {json.dumps(style.label)}"
+        for status, style in styles.items()
     )
     return f"{cases} : datum.value"
 

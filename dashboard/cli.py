@@ -137,7 +137,8 @@ def run_import_acled(args: argparse.Namespace) -> int:
         load_dataset(trial)
     if args.suggestions:
         args.suggestions.write_text(
-            suggestions_csv(suggested_changes(matched, dataset.units)), encoding="utf-8"
+            suggestions_csv(suggested_changes(matched, dataset.units, dataset.vocabulary)),
+            encoding="utf-8",
         )
     write_events_csv(merged, Path(args.data) / "events.csv")
     print(f"{args.file.name} ({imported.layout} layout): {imported.report.summary()}")

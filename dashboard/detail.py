@@ -10,7 +10,8 @@ from urllib.parse import quote
 import pandas as pd
 
 from dashboard.data.tables import is_web_url
-from dashboard.style import STATUS_STYLES, state_note
+from dashboard.data.vocabulary import SecondName, Vocabulary
+from dashboard.style import state_note, status_styles
 from dashboard.timeline import Timeline, UnitState
 
 NEAR_DAYS = 7
@@ -23,8 +24,8 @@ def safe_link(url: str) -> str | None:
     return url.strip() if url and is_web_url(url) else None
 
 
-def status_label(status: str) -> str:
-    return STATUS_STYLES[status].label
+def status_label(vocabulary: Vocabulary, status: str) -> str:
+    return status_styles(vocabulary)[status].label
 
 
 def html_text(value) -> str:
@@ -33,12 +34,18 @@ def html_text(value) -> str:
     return html.escape(" ".join(str(value).split()))
 
 
-def heading_html(state: UnitState) -> str:
-    """Name in English with the Dari name beside it, laid out right-to-left, then the kind, code
-    and other names (news spellings, later districts inside it); all text escaped."""
+def heading_html(state: UnitState, second: SecondName) -> str:
+    """Name in English with the second name beside it, in its language and direction (Dari,
+    right-to-left, for the shipped data), then the kind, code and other names (news
+    spellings, later districts inside it); all text escaped."""
     unit = state.unit
-    dari = f' <span dir="rtl" lang="fa">{html_text(unit.name_fa)}</span>' if unit.name_fa else ""
-    return f"<h3>{html_text(unit.name_en)}{dari}</h3><p>{html_text(unit_line(unit))}</p>"
+    other = (
+        f' <span dir="{html_text(second.direction)}" lang="{html_text(second.language)}">'
+        f"{html_text(unit.name_fa)}</span>"
+        if unit.name_fa
+        else ""
+    )
+    return f"<h3>{html_text(unit.name_en)}{other}</h3><p>{html_text(unit_line(unit))}</p>"
 
 
 def unit_line(unit) -> str:
@@ -51,9 +58,9 @@ def unit_line(unit) -> str:
     return f"{kind} {unit.unit}{capital}{also}"
 
 
-def status_html(state: UnitState, day: date) -> str:
+def status_html(state: UnitState, day: date, vocabulary: Vocabulary) -> str:
     """Status on the date, since when, confidence, caveats and the record's source link."""
-    style = STATUS_STYLES[state.status]
+    style = status_styles(vocabulary)[state.status]
     parts = [
         f'<p><span style="display:inline-block;width:12px;height:12px;background:{style.colour}"></span> <strong>{style.label}</strong>'
     ]
@@ -144,7 +151,7 @@ def derived_rows(timeline: Timeline, code: str) -> list[dict]:
             "unit": timeline.units[code].name_en,
             "from": first.isoformat(),
             "to": last.isoformat() if last else "",
-            "status": status_label(state.status),
+            "status": status_label(timeline.vocabulary, state.status),
             "confidence": state.confidence,
             "claimed by": "",
             "disputed by": "",
@@ -167,7 +174,7 @@ def history_table(timeline: Timeline, code: str) -> pd.DataFrame:
                 "unit": timeline.units[r.unit].name_en,
                 "from": r.valid_from.isoformat(),
                 "to": r.valid_to.isoformat() if r.valid_to else "",
-                "status": status_label(r.status),
+                "status": status_label(timeline.vocabulary, r.status),
                 "confidence": r.confidence,
                 "claimed by": r.claimed_by,
                 "disputed by": r.disputed_by,
@@ -187,8 +194,8 @@ def districts_table(timeline: Timeline, code: str, day: date) -> pd.DataFrame:
         rows.append(
             {
                 "district": s.unit.name_en,
-                "Dari": s.unit.name_fa,
-                "status": status_label(s.status),
+                timeline.vocabulary.second_name.label: s.unit.name_fa,
+                "status": status_label(timeline.vocabulary, s.status),
                 "since": s.since.isoformat() if s.since else "",
                 "confidence": s.confidence,
                 "caveat": state_note(s),
@@ -217,9 +224,12 @@ def events_table(events: pd.DataFrame, code: str, day: date, days: int = NEAR_DA
     )
 
 
-def summary_counts(states: dict[str, UnitState], level: str = "province") -> dict[str, int]:
-    """How many units of ``level`` (``"province"`` or ``"district"``) are in each status."""
-    counts = dict.fromkeys(STATUS_STYLES, 0)
+def summary_counts(
+    states: dict[str, UnitState], statuses: tuple[str, ...], level: str = "province"
+) -> dict[str, int]:
+    """How many units of ``level`` (``"province"`` or ``"district"``) are in each of
+    ``statuses`` (a vocabulary's, in its order)."""
+    counts = dict.fromkeys(statuses, 0)
     for state in states.values():
         if state.unit.level == level:
             counts[state.status] += 1
@@ -232,10 +242,11 @@ def district_shares(timeline: Timeline, code: str, day: date) -> str:
     children = [timeline.state(child, day) for child in timeline.state(code, day).districts]
     if not children:
         return ""
-    counts = summary_counts({s.unit.unit: s for s in children}, "district")
+    statuses = timeline.vocabulary.statuses
+    counts = summary_counts({s.unit.unit: s for s in children}, statuses, "district")
     total = len(children)
     parts = [
-        f"{STATUS_STYLES[status].label} {n}"
+        f"{status_label(timeline.vocabulary, status)} {n}"
         + (f" of {total}" if not i else "")
         + f" ({n / total:.0%})"
         for i, (status, n) in enumerate(sorted(counts.items(), key=lambda kv: -kv[1]))
@@ -254,8 +265,8 @@ def changes_table(timeline: Timeline, start: date, end: date) -> pd.DataFrame:
             "unit": c.unit.unit,
             "name": c.unit.name_en,
             "level": c.unit.level,
-            "from": status_label(c.from_status),
-            "to": status_label(c.to_status),
+            "from": status_label(timeline.vocabulary, c.from_status),
+            "to": status_label(timeline.vocabulary, c.to_status),
             "confidence": c.confidence,
             "source": safe_link(c.record.source_url) if c.record else None,
         }

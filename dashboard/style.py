@@ -10,8 +10,10 @@ low-confidence or claimed statuses are striped with white.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from dashboard.data.records import STATUSES
+from dashboard.data.records import CONTESTED, PARTIAL, UNKNOWN
+from dashboard.data.vocabulary import AFGHANISTAN_2021, Vocabulary
 from dashboard.timeline import UnitState
 
 
@@ -23,33 +25,37 @@ class StatusStyle:
     description: str
 
 
-STATUS_STYLES: dict[str, StatusStyle] = {
-    "government": StatusStyle(
-        "Government", "#0072B2", "solid", "Held by the Islamic Republic of Afghanistan"
-    ),
-    "taliban": StatusStyle("Taliban", "#D55E00", "solid", "Held by the Taliban"),
-    "resistance": StatusStyle(
-        "Resistance",
-        "#009E73",
-        "solid",
-        "Held by the National Resistance Front or other anti-Taliban forces",
-    ),
-    "contested": StatusStyle(
+# The statuses every data package has besides its sides (dashboard.data.vocabulary).
+BUILT_IN_STYLES = {
+    CONTESTED: StatusStyle(
         "Contested",
         "#E69F00",
         "hatch",
         "Fighting inside the capital or district centre; neither side in control",
     ),
-    "partial": StatusStyle(
+    PARTIAL: StatusStyle(
         "Partial",
         "#CC79A7",
         "cross",
         "A province with no record of its own whose districts are held by different sides "
         "(a side holds a province when it holds its capital)",
     ),
-    "unknown": StatusStyle("No record", "#BBBBBB", "solid", "No record covers this date"),
+    UNKNOWN: StatusStyle("No record", "#BBBBBB", "solid", "No record covers this date"),
 }
-assert tuple(STATUS_STYLES) == STATUSES
+
+
+@cache
+def status_styles(vocabulary: Vocabulary = AFGHANISTAN_2021) -> dict[str, StatusStyle]:
+    """Every status's style, in display order: the data package's sides (their labels,
+    colours and descriptions), then contested, partial and no record."""
+    sides = {
+        s.code: StatusStyle(s.label, s.colour, "solid", s.description) for s in vocabulary.sides
+    }
+    return {**sides, **BUILT_IN_STYLES}
+
+
+# The shipped package's styles (its datapackage.json declares the same sides).
+STATUS_STYLES = status_styles(AFGHANISTAN_2021)
 
 OWN_OPACITY = 0.75
 # A district that only follows its province is drawn faded, so that a reader can tell sourced
@@ -92,13 +98,16 @@ EVENT_STYLES: dict[str, tuple[str, str]] = {
 }
 
 
-def fill_for(status: str, confidence: str, claim_or_approximate: bool) -> str:
-    """The fill the map uses: a colour, or a pattern id when the status needs one.
+def fill_for(
+    styles: dict[str, StatusStyle], status: str, confidence: str, claim_or_approximate: bool
+) -> str:
+    """The fill the map uses: a colour, or a pattern id when the status needs one; ``styles``
+    are the data package's (:func:`status_styles`).
 
     Low confidence, disputed claims and inferred dates are shown as white stripes over the
     colour (pattern ``low-<status>``) so that uncertainty is visible without a legend lookup.
     """
-    style = STATUS_STYLES[status]
+    style = styles[status]
     if style.pattern != "solid":
         return f"url(#{pattern_id(status, style.pattern)})"
     if confidence == "low" or claim_or_approximate:

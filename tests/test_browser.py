@@ -808,7 +808,9 @@ def test_pause_stops_on_the_date_the_reader_sees_and_counters_stay_right(server,
 def status_counts(day: str) -> dict[str, int]:
     """Provinces per status label on ``day``, from the timeline the CLI uses."""
     timeline = Timeline.from_dataset(load_dataset(ROOT / "geodata"))
-    counts = summary_counts(timeline.state_on(date.fromisoformat(day)))
+    counts = summary_counts(
+        timeline.state_on(date.fromisoformat(day)), timeline.vocabulary.statuses
+    )
     return {STATUS_STYLES[status].label: n for status, n in counts.items()}
 
 

@@ -107,7 +107,7 @@ def test_the_area_chart_labels_its_axis_in_km2(shipped, shipped_timeline):
 
 def test_hovering_a_day_shows_every_status_figure(shipped, shipped_timeline):
     counts = status_counts(shipped_timeline, shipped.units, START, END, "district")
-    spec = districts_chart(counts, published_points(shipped.published_counts, START, END),
+    spec = districts_chart(counts, published_points(shipped.published_counts, START, END, STATUS_STYLES),
                            date(2021, 8, 15), "t").to_dict()  # fmt: skip
     picker = spec["layer"][1]
     titles = [t["title"] for t in picker["encoding"]["tooltip"]]

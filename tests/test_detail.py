@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from dashboard.data.vocabulary import AFGHANISTAN_2021
 from dashboard.detail import markdown_text, source_markdown
 
 
@@ -82,7 +83,7 @@ def test_the_heading_escapes_names_and_keeps_them_on_one_line(tiny):
         name_fa="<i>y</i>",
         centre_name="<i>c</i>",
     )
-    heading = heading_html(replace(state, unit=hostile))
+    heading = heading_html(replace(state, unit=hostile), AFGHANISTAN_2021.second_name)
     assert heading == (
         '<h3>&lt;b&gt;x&lt;/b&gt; ![i](http://e/x.png) <span dir="rtl" lang="fa">&lt;i&gt;y&lt;/i&gt;</span>'
         "</h3><p>Province AF01 · capital &lt;i&gt;c&lt;/i&gt;</p>"
@@ -99,7 +100,7 @@ def test_the_heading_lists_other_names_escaped(tiny):
     _, timeline = tiny
     state = timeline.state("AF01", date(2021, 9, 4))
     named = replace(state.unit, aliases=("Nerkh", "<b>Nirkh</b>"))
-    assert heading_html(replace(state, unit=named)).endswith(
+    assert heading_html(replace(state, unit=named), AFGHANISTAN_2021.second_name).endswith(
         "<p>Province AF01 · capital Alpha Town · also Nerkh, &lt;b&gt;Nirkh&lt;/b&gt;</p>"
     )
 
@@ -110,7 +111,7 @@ def test_the_status_line_names_status_since_confidence_and_source(tiny):
     from dashboard.detail import status_html
 
     _, timeline = tiny
-    line = status_html(timeline.state("AF01", date(2021, 9, 4)), date(2021, 9, 4))
+    line = status_html(timeline.state("AF01", date(2021, 9, 4)), date(2021, 9, 4), AFGHANISTAN_2021)
     assert "background:#D55E00" in line and "<strong>Taliban</strong>" in line
     assert "2021-08-15" in line and "high confidence" in line
     assert 'href="https://example.org/a2"' in line
@@ -130,7 +131,7 @@ def test_the_status_line_escapes_a_records_text(tiny):
         source_publisher='Pub"><img src=x>',
         source_title="<i>T</i>",
     )
-    line = status_html(replace(state, record=record), date(2021, 9, 4))
+    line = status_html(replace(state, record=record), date(2021, 9, 4), AFGHANISTAN_2021)
     assert line.endswith(
         "<p>Source: Pub&quot;&gt;&lt;img src=x&gt; — &lt;i&gt;T&lt;/i&gt; "
         "(https://example.org/?q=&lt;b&gt;)</p>"

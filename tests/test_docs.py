@@ -5,7 +5,8 @@ from pathlib import Path
 
 from dashboard.data.events import EVENT_TAXONOMY
 from dashboard.data.published import KINDS, MEASURES
-from dashboard.data.records import CONFIDENCES, DATE_PRECISIONS, LEVELS, RECORD_STATUSES
+from dashboard.data.records import CONFIDENCES, DATE_PRECISIONS, LEVELS
+from dashboard.data.vocabulary import vocabulary_of
 from dashboard.mapview.legend import EVENT_SHORT_NAMES
 from dashboard.style import EVENT_STYLES
 from dashboard.timeline import core
@@ -111,7 +112,7 @@ def test_the_data_package_enums_are_the_codes_vocabularies():
     assert enums == {
         ("units", "level"): list(LEVELS),
         ("control", "level"): list(LEVELS),
-        ("control", "status"): list(RECORD_STATUSES),
+        ("control", "status"): list(vocabulary_of(package).record_statuses),
         ("control", "confidence"): list(CONFIDENCES),
         ("control", "date_precision"): list(DATE_PRECISIONS),
         ("events", "event_type"): list(EVENT_TAXONOMY),

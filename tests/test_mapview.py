@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import shapely
 
+from dashboard.data.vocabulary import AFGHANISTAN_2021
 from dashboard.mapview.assets import (
     geometry_collection,
     install_static_assets,
@@ -39,11 +40,11 @@ BOUNDS = [[29.3, 60.4], [38.5, 75.0]]
 
 
 def test_fills_use_patterns_so_colour_is_not_the_only_signal():
-    assert fill_for("taliban", "high", False) == STATUS_STYLES["taliban"].colour
-    assert fill_for("taliban", "low", False) == "url(#naqsha-low-taliban)"
-    assert fill_for("government", "high", True) == "url(#naqsha-low-government)"
-    assert fill_for("contested", "high", False) == "url(#naqsha-contested)"
-    assert fill_for("partial", "medium", False) == "url(#naqsha-partial)"
+    assert fill_for(STATUS_STYLES, "taliban", "high", False) == STATUS_STYLES["taliban"].colour
+    assert fill_for(STATUS_STYLES, "taliban", "low", False) == "url(#naqsha-low-taliban)"
+    assert fill_for(STATUS_STYLES, "government", "high", True) == "url(#naqsha-low-government)"
+    assert fill_for(STATUS_STYLES, "contested", "high", False) == "url(#naqsha-contested)"
+    assert fill_for(STATUS_STYLES, "partial", "medium", False) == "url(#naqsha-partial)"
 
 
 def test_payload_carries_status_fill_since_and_caveats(tiny):
@@ -68,7 +69,7 @@ def test_units_sharing_a_style_share_one_entry(tiny):
     _, timeline = tiny
     kabul = timeline.state("AF01", date(2021, 9, 4))
     styles, indexes = unit_styles(
-        {"a": kabul, "b": kabul, "c": timeline.state("AF02", date(2021, 9, 4))}
+        {"a": kabul, "b": kabul, "c": timeline.state("AF02", date(2021, 9, 4))}, STATUS_STYLES
     )
     assert len(styles) == 2 and indexes == [0, 0, 1]
 
@@ -215,7 +216,7 @@ def test_simplification_keeps_shared_edges(shipped):
 
 def test_base_map_loads_only_local_assets(tmp_path):
     options = layer_options(
-        "../../app/static/data/geometry-x.json", None, "Boundaries: <b>test</b>"
+        AFGHANISTAN_2021, "../../app/static/data/geometry-x.json", None, "Boundaries: <b>test</b>"
     )
     html = base_map(options, BOUNDS).get_root().render()
     assert "cdn." not in html and "https://code.jquery" not in html and "cdnjs" not in html
@@ -283,7 +284,7 @@ def test_static_assets_are_real_files(tmp_path):
 
 def test_legend_is_data_with_every_status_its_colour_and_pattern():
     # Expected values written out here, not read from the table under test.
-    legend = legend_spec()
+    legend = legend_spec(AFGHANISTAN_2021)
     rows = {row["label"]: (row["colour"], row["pattern"]) for row in legend["rows"]}
     assert rows["Government"] == ("#0072B2", "solid")
     assert rows["Taliban"] == ("#D55E00", "solid")
@@ -292,7 +293,9 @@ def test_legend_is_data_with_every_status_its_colour_and_pattern():
     assert rows["Partial"] == ("#CC79A7", "cross")
     assert rows["Striped: low confidence, claim or inferred date"][1] == "low"
     assert not any("schematic" in label for label in rows)
-    assert any("schematic" in row["label"] for row in legend_spec(schematic=True)["rows"])
+    assert any(
+        "schematic" in row["label"] for row in legend_spec(AFGHANISTAN_2021, schematic=True)["rows"]
+    )
     assert [e["letter"] for e in legend["events"]] == ["B", "E", "V", "P", "R", "S"]
     # Nothing in it is markup: naqsha.js inserts every string with textContent.
     assert "<" not in json.dumps(legend)

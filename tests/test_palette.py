@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from dashboard.charts import control_chart, districts_chart, published_points, status_counts
+from dashboard.data.vocabulary import AFGHANISTAN_2021
 from dashboard.mapview.basemap import layer_options
 from dashboard.mapview.legend import legend_spec
 from dashboard.style import STATUS_STYLES, fill_for
@@ -41,16 +42,16 @@ def test_the_readme_documents_the_palette():
 
 
 def test_the_legend_and_the_map_options_use_the_palette():
-    rows = legend_spec()["rows"][: len(PALETTE)]
+    rows = legend_spec(AFGHANISTAN_2021)["rows"][: len(PALETTE)]
     assert [(r["label"], r["colour"], r["pattern"]) for r in rows] == list(PALETTE.values())
-    styles = layer_options("g.json", None, "")["styles"]
+    styles = layer_options(AFGHANISTAN_2021, "g.json", None, "")["styles"]
     assert {k: (v["label"], v["colour"], v["pattern"]) for k, v in styles.items()} == PALETTE
 
 
 def test_a_confident_solid_status_is_filled_with_its_colour():
-    assert fill_for("government", "high", False) == "#0072B2"
-    assert fill_for("taliban", "high", False) == "#D55E00"
-    assert fill_for("resistance", "medium", False) == "#009E73"
+    assert fill_for(STATUS_STYLES, "government", "high", False) == "#0072B2"
+    assert fill_for(STATUS_STYLES, "taliban", "high", False) == "#D55E00"
+    assert fill_for(STATUS_STYLES, "resistance", "medium", False) == "#009E73"
 
 
 def test_both_charts_colour_statuses_with_the_palette(shipped, shipped_timeline):
@@ -60,7 +61,7 @@ def test_both_charts_colour_statuses_with_the_palette(shipped, shipped_timeline)
         if chart is control_chart:
             spec = chart(counts, "provinces", day, "t").to_dict()
         else:
-            points = published_points(shipped.published_counts, start, end)
+            points = published_points(shipped.published_counts, start, end, STATUS_STYLES)
             spec = chart(counts, points, day, "t").to_dict()
         scale = spec["layer"][0]["encoding"]["color"]["scale"]
         assert scale == {"domain": list(PALETTE), "range": COLOURS}, level
@@ -71,6 +72,6 @@ def test_the_maps_scripts_take_every_colour_from_the_style_table():
     for script in web.glob("*.js"):
         text = script.read_text(encoding="utf-8")
         assert re.findall(r"#[0-9A-Fa-f]{6}\b|#[0-9A-Fa-f]{3}\b", text) == [], script
-    options = layer_options("g.json", None, "")
+    options = layer_options(AFGHANISTAN_2021, "g.json", None, "")
     assert set(options["colours"]) >= {"border", "outline", "selected", "highlight"}
     assert set(options["patterns"]) == {"hatch", "cross", "low"}

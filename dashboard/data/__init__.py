@@ -4,20 +4,22 @@ from dashboard.data.dataset import SHIPPED_DATA, Dataset, load_dataset
 from dashboard.data.problems import DataError, Problem
 from dashboard.data.records import (
     CONFIDENCES,
+    CONTESTED,
     PARTIAL,
-    RECORD_STATUSES,
-    STATUSES,
     UNKNOWN,
     ControlRecord,
     Unit,
 )
+from dashboard.data.vocabulary import AFGHANISTAN_2021, Side, Vocabulary
 
 __all__ = [
+    "AFGHANISTAN_2021",
+    "Side",
+    "Vocabulary",
     "CONFIDENCES",
+    "CONTESTED",
     "PARTIAL",
-    "RECORD_STATUSES",
     "SHIPPED_DATA",
-    "STATUSES",
     "UNKNOWN",
     "ControlRecord",
     "DataError",

@@ -8,17 +8,20 @@ from pathlib import Path
 from dashboard.data.records import (
     CONFIDENCES,
     DATE_PRECISIONS,
-    RECORD_STATUSES,
     ControlRecord,
     Unit,
 )
 from dashboard.data.tables import FieldChecker, read_csv
+from dashboard.data.vocabulary import AFGHANISTAN_2021
 
 CONTROL_COLUMNS = ("unit", "status", "valid_from", "valid_to", "confidence", "source_url")
 
 
-def load_control(path: Path, units: dict[str, Unit]) -> tuple[ControlRecord, ...]:
-    """Read ``control.csv`` into records sorted by unit and date.
+def load_control(
+    path: Path, units: dict[str, Unit], statuses: tuple[str, ...] = AFGHANISTAN_2021.record_statuses
+) -> tuple[ControlRecord, ...]:
+    """Read ``control.csv`` into records sorted by unit and date; ``statuses`` are those the
+    data package's vocabulary allows (its sides and ``contested``).
 
     Checks every field, that units exist and have the stated level, and that one unit's
     intervals are in date order and never overlap.
@@ -27,7 +30,7 @@ def load_control(path: Path, units: dict[str, Unit]) -> tuple[ControlRecord, ...
     check = FieldChecker(path.name)
     records = []
     for row, rec in table.rows:
-        record = _parse_row(check, row, rec, units)
+        record = _parse_row(check, row, rec, units, statuses)
         if record is not None:
             records.append(record)
     _check_intervals(check, records)
@@ -36,7 +39,11 @@ def load_control(path: Path, units: dict[str, Unit]) -> tuple[ControlRecord, ...
 
 
 def _parse_row(
-    check: FieldChecker, row: int, rec: dict[str, str], units: dict[str, Unit]
+    check: FieldChecker,
+    row: int,
+    rec: dict[str, str],
+    units: dict[str, Unit],
+    statuses: tuple[str, ...],
 ) -> ControlRecord | None:
     code = rec.get("unit", "")
     unit = units.get(code)
@@ -54,7 +61,7 @@ def _parse_row(
             f"'{code}' is a {unit.level}, not a {rec['level']}",
             f"write '{unit.level}'",
         )
-    status = check.choice(row, rec, "status", RECORD_STATUSES)
+    status = check.choice(row, rec, "status", statuses)
     valid_from = check.date(row, rec, "valid_from")
     valid_to = check.date(row, rec, "valid_to", required=False)
     if valid_from and valid_to and valid_to < valid_from:

@@ -17,6 +17,7 @@ from dashboard.data.published import empty_published_counts, load_published_coun
 from dashboard.data.records import ControlRecord, KeyDate, Unit
 from dashboard.data.tables import ISO_DATE, FieldChecker, read_csv
 from dashboard.data.units import load_boundaries, load_units
+from dashboard.data.vocabulary import AFGHANISTAN_2021, Vocabulary, vocabulary_of
 
 SHIPPED_DATA = Path(__file__).resolve().parents[2] / "geodata"
 
@@ -44,6 +45,9 @@ class Dataset:
     published_counts : pandas.DataFrame
         District totals published by others (``published_counts.csv``, see
         ``dashboard.data.published``); empty when the file is absent.
+    vocabulary : Vocabulary
+        The area, sides, second-name language and framing ``datapackage.json`` declares
+        (``dashboard.data.vocabulary``).
     """
 
     directory: Path
@@ -55,6 +59,7 @@ class Dataset:
     meta: dict = field(default_factory=dict)
     key_dates: tuple[KeyDate, ...] = ()
     published_counts: pd.DataFrame = field(default_factory=empty_published_counts)
+    vocabulary: Vocabulary = AFGHANISTAN_2021
 
     def provinces(self) -> list[Unit]:
         return [u for u in self.units.values() if u.level == "province"]
@@ -110,7 +115,11 @@ def load_dataset(directory: Path | str = SHIPPED_DATA) -> Dataset:
     if units is None:
         raise DataError(problems)
     geometry = _required(directory / "boundaries.geojson", problems, load_boundaries, units)
-    control = _required(directory / "control.csv", problems, load_control, units)
+    meta = _collect(problems, _meta, directory)
+    vocabulary = _collect(problems, vocabulary_of, meta or {}) or AFGHANISTAN_2021
+    control = _required(
+        directory / "control.csv", problems, load_control, units, vocabulary.record_statuses
+    )
     events = empty_events()
     if (directory / "events.csv").exists() and geometry is not None:
         events = _collect(problems, load_events, directory / "events.csv", units, geometry)
@@ -122,10 +131,11 @@ def load_dataset(directory: Path | str = SHIPPED_DATA) -> Dataset:
         found = _collect(problems, load_published_counts, directory / "published_counts.csv")
         published = published if found is None else found
     context = _collect(problems, _context, directory)
-    meta = _collect(problems, _meta, directory)
     if problems:
         raise DataError(problems)
-    return Dataset(directory, units, geometry, control, events, context, meta, key_dates, published)
+    return Dataset(
+        directory, units, geometry, control, events, context, meta, key_dates, published, vocabulary
+    )
 
 
 def load_key_dates(path: Path) -> tuple[KeyDate, ...]:

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 LEVELS = ("province", "district")
-RECORD_STATUSES = ("government", "taliban", "resistance", "contested")
-# Derived, never written in control.csv: a province whose districts disagree, and no record at all.
+# The statuses every data package has besides its own sides (dashboard.data.vocabulary):
+# contested, written in control.csv; derived, never written: a province whose districts
+# disagree, and no record at all.
+CONTESTED = "contested"
 PARTIAL = "partial"
 UNKNOWN = "unknown"
-STATUSES = (*RECORD_STATUSES, PARTIAL, UNKNOWN)
 CONFIDENCES = ("high", "medium", "low")
 DATE_PRECISIONS = ("day", "approximate")
 

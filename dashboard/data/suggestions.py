@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.data.records import Unit
+from dashboard.data.vocabulary import AFGHANISTAN_2021, Vocabulary
 from dashboard.spreadsheet import csv_text
 
 TERRITORY_SUB_EVENTS = (
@@ -19,7 +20,9 @@ SUGGESTION_COLUMNS = (
 )  # fmt: skip
 
 
-def suggested_changes(events: pd.DataFrame, units: dict[str, Unit]) -> list[dict]:
+def suggested_changes(
+    events: pd.DataFrame, units: dict[str, Unit], vocabulary: Vocabulary = AFGHANISTAN_2021
+) -> list[dict]:
     """Suggested ``control.csv`` rows from events that change who holds territory.
 
     Events whose ``sub_event_type`` is one of :data:`TERRITORY_SUB_EVENTS` become one dict each,
@@ -29,35 +32,24 @@ def suggested_changes(events: pd.DataFrame, units: dict[str, Unit]) -> list[dict
     ``status``. The unit is the event's district if it has one, else its province.
 
     Suggestions have confidence ``low``: they are for review, not for direct use. The status
-    comes from ``actor1``, checked in this order: Taliban → taliban; National Resistance Front
-    or any militia (including ACLED's ``Militia (Pro-Government)``) → resistance; Afghan
-    military, police or government forces → government, except ACLED's post-August-2021 actors
-    ``... (2021-)``, which are the Taliban state → taliban.
+    is the side whose ``acled_actors`` match ``actor1`` (:meth:`Vocabulary.actor_side`). For the
+    shipped data: Taliban → taliban; National Resistance Front or any militia (including
+    ACLED's ``Militia (Pro-Government)``) → resistance; Afghan military, police or government
+    forces → government, except ACLED's post-August-2021 actors ``... (2021-)``, which are the
+    Taliban state → taliban.
     """
     chosen = events[events["sub_event_type"].isin(TERRITORY_SUB_EVENTS)]
-    return [_suggestion(rec, units) for rec in chosen.to_dict("records")]
+    return [_suggestion(rec, units, vocabulary) for rec in chosen.to_dict("records")]
 
 
-def actor_status(actor: str) -> str:
-    """The control status an ACLED ``actor1`` stands for, or '' if none."""
-    lowered = actor.casefold()
-    state_forces = ("military forces of afghanistan", "police forces of afghanistan", "government")
-    if "taliban" in lowered:
-        return "taliban"
-    if "national resistance front" in lowered or "militia" in lowered:
-        return "resistance"
-    if any(s in lowered for s in state_forces):
-        return "taliban" if "(2021-)" in lowered else "government"
-    return ""
-
-
-def _suggestion(rec: dict, units: dict[str, Unit]) -> dict:
+def _suggestion(rec: dict, units: dict[str, Unit], vocabulary: Vocabulary) -> dict:
     event_id = str(rec["event_id_cnty"])
     code = rec.get("district") or rec.get("province") or ""
-    status = actor_status(str(rec["actor1"]))
+    status = vocabulary.actor_side(str(rec["actor1"]))
     skipped = ""
     if not status:
-        skipped = f"actor1 '{rec['actor1']}' is not the Taliban, Afghan state forces, the NRF or a militia"
+        sides = ", ".join(side.label for side in vocabulary.sides)
+        skipped = f"actor1 '{rec['actor1']}' matches none of the sides ({sides}), or more than one"
     elif not code:
         skipped = "the event is tied to no unit"
     day = pd.Timestamp(rec["event_date"]).date().isoformat()

@@ -24,9 +24,9 @@ from dashboard.mapview.assets import (
 )
 from dashboard.mapview.basemap import (
     attribution_text,
-    data_bounds,
     has_schematic,
     layer_options,
+    map_bounds,
 )
 from dashboard.mapview.payload import state_payload
 from dashboard.timeline import Timeline
@@ -76,11 +76,12 @@ def standalone_html(
     """
     selected = selected if selected in dataset.units else None
     options = layer_options(
+        dataset.vocabulary,
         _json_data_url(
             geometry_collection(simplified(dataset.geometry, dataset.units), dataset.units)
         ),
         _json_data_url(dataset.context.__geo_interface__) if dataset.context is not None else None,
-        attribution_text(dataset.boundary_set),
+        attribution_text(dataset),
         has_schematic(dataset.geometry),
     )
     payload = state_payload(timeline, day, events_payload, selected)
@@ -95,7 +96,7 @@ def standalone_html(
             '<div id="map"></div>',
             credit_html(dataset),
             *(f"<script>\n{_vendor_js(name)}\n</script>" for name in JS_FILES),
-            f"<script>\n{_init_script(options, payload, data_bounds(dataset.geometry))}\n</script>",
+            f"<script>\n{_init_script(options, payload, map_bounds(dataset))}\n</script>",
             "</body>",
             "</html>",
             "",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from datetime import date
 
 import matplotlib
@@ -22,11 +23,13 @@ from matplotlib.patches import Patch  # noqa: E402
 from dashboard.data.dataset import Dataset  # noqa: E402
 from dashboard.mapview.assets import simplified  # noqa: E402
 from dashboard.mapview.basemap import attribution_text  # noqa: E402
+from dashboard.mapview.legend import legend_spec  # noqa: E402
 from dashboard.style import (  # noqa: E402
     INHERITED_OPACITY,
     MAP_COLOURS,
     OWN_OPACITY,
-    STATUS_STYLES,
+    StatusStyle,
+    status_styles,
 )
 from dashboard.timeline import Timeline, UnitState  # noqa: E402
 
@@ -62,7 +65,7 @@ def picture(
             edgecolor=MAP_COLOURS["context_line"],
             linewidth=0.4,
         )
-    _draw_units(ax, frame, states)
+    _draw_units(ax, frame, states, status_styles(timeline.vocabulary))
     if selected in frame.index:
         frame.loc[[selected]].boundary.plot(ax=ax, color=MAP_COLOURS["selected"], linewidth=2.2)
     west, south, east, north = frame.total_bounds
@@ -71,7 +74,7 @@ def picture(
     _scale_bar(ax, west, south, (south + north) / 2)
     _titles(figure, dataset, day, selected)
     figure.legend(
-        handles=_legend_handles(), loc="center left", bbox_to_anchor=(0.75, 0.55), frameon=False,
+        handles=_legend_handles(timeline), loc="center left", bbox_to_anchor=(0.75, 0.55), frameon=False,
         title="Control", alignment="left", fontsize=9, title_fontsize=11,
     )  # fmt: skip
     buffer = io.BytesIO()
@@ -80,13 +83,13 @@ def picture(
     return buffer.getvalue()
 
 
-def _draw_units(ax, frame, states: dict[str, UnitState]) -> None:
+def _draw_units(ax, frame, states: dict[str, UnitState], styles: dict[str, StatusStyle]) -> None:
     """Districts filled by status, then province outlines above them (as on the web map)."""
     with_districts = {states[code].unit.parent for code in frame.index}
     groups: dict[tuple, list[str]] = {}
     for code in frame.index:
         if code not in with_districts:  # a province with districts is drawn by them
-            groups.setdefault(_look(states[code]), []).append(code)
+            groups.setdefault(_look(states[code], styles), []).append(code)
     for (colour, hatch, alpha), codes in groups.items():
         frame.loc[codes].plot(
             ax=ax, facecolor=colour, alpha=alpha, edgecolor=MAP_COLOURS["border"], linewidth=0.3,
@@ -96,8 +99,8 @@ def _draw_units(ax, frame, states: dict[str, UnitState]) -> None:
     frame.loc[provinces].boundary.plot(ax=ax, color=MAP_COLOURS["outline"], linewidth=0.8)
 
 
-def _look(state: UnitState) -> tuple[str, str | None, float]:
-    style = STATUS_STYLES[state.status]
+def _look(state: UnitState, styles: dict[str, StatusStyle]) -> tuple[str, str | None, float]:
+    style = styles[state.status]
     pattern = style.pattern
     if pattern == "solid" and (state.confidence == "low" or state.approximate):
         pattern = "low"
@@ -105,23 +108,18 @@ def _look(state: UnitState) -> tuple[str, str | None, float]:
     return style.colour, HATCHES[pattern], alpha
 
 
-def _legend_handles() -> list[Patch]:
-    handles = [
-        Patch(facecolor=s.colour, alpha=OWN_OPACITY, hatch=HATCHES[s.pattern], label=s.label,
-              edgecolor=MAP_COLOURS["border"])
-        for s in STATUS_STYLES.values()
-    ]  # fmt: skip
-    taliban = STATUS_STYLES["taliban"].colour
-    government = STATUS_STYLES["government"].colour
-    handles.append(
-        Patch(facecolor=taliban, alpha=OWN_OPACITY, hatch=HATCHES["low"],
-              edgecolor=MAP_COLOURS["border"], label="Striped: low confidence,\nclaim or inferred date")
-    )  # fmt: skip
-    handles.append(
-        Patch(facecolor=government, alpha=INHERITED_OPACITY,
-              label="Faded: no record of its own\n(shows its province)")
-    )  # fmt: skip
-    return handles
+def _legend_handles(timeline: Timeline) -> list[Patch]:
+    """The web map's legend rows (:func:`legend_spec`), drawn as Matplotlib patches."""
+    return [
+        Patch(
+            facecolor=row["colour"],
+            alpha=row.get("opacity", OWN_OPACITY),
+            hatch=HATCHES.get(row["pattern"]),
+            edgecolor=MAP_COLOURS["border"],
+            label=textwrap.fill(row["label"], 28),
+        )
+        for row in legend_spec(timeline.vocabulary)["rows"]
+    ]
 
 
 def _scale_bar(ax, west: float, south: float, latitude: float) -> None:
@@ -142,7 +140,7 @@ def _titles(figure: Figure, dataset: Dataset, day: date, selected: str | None) -
     if selected in dataset.units:
         subtitle += f". Outlined: {dataset.units[selected].name_en} ({selected})"
     text(0.925, subtitle, fontsize=10, color="#333333")
-    text(0.035, attribution_text(dataset.boundary_set), fontsize=7, color="#333333")
+    text(0.035, attribution_text(dataset), fontsize=7, color="#333333")
     text(
         0.015,
         f"Naqsha, version {dataset.version}. Every status and event cites its source; "

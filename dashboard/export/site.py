@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from dashboard.data import DataError, Dataset
-from dashboard.detail import DERIVED_NOTE, source_parts, unit_line
+from dashboard.detail import DERIVED_NOTE, source_parts, status_label, unit_line
 from dashboard.export.html import credit_html, page_head, script_json
 from dashboard.mapview.assets import (
     BUNDLE_CSS,
@@ -36,13 +36,13 @@ from dashboard.mapview.assets import (
 )
 from dashboard.mapview.basemap import (
     attribution_text,
-    data_bounds,
     has_schematic,
     layer_options,
+    map_bounds,
 )
 from dashboard.mapview.eventfiles import EventFiles
 from dashboard.mapview.payload import ordered, style_track, tracks_of, unit_centres
-from dashboard.style import STATUS_STYLES, state_note
+from dashboard.style import state_note
 from dashboard.timeline import Timeline
 from dashboard.timeline.core import period
 from dashboard.timeline.events import EventFilter, events_on
@@ -152,15 +152,16 @@ def _write_data(dataset: Dataset, timeline: Timeline, days: list[date], folder: 
     geometry = geometry_collection(simplified(dataset.geometry, dataset.units), dataset.units)
     context = dataset.context.__geo_interface__ if dataset.context is not None else None
     options = layer_options(
+        dataset.vocabulary,
         write(geometry, "geometry"),
         write(context, "context") if context else None,
-        attribution_text(dataset.boundary_set),
+        attribution_text(dataset),
         has_schematic(dataset.geometry),
     )
     options["fields"] = {**options["fields"], "detail": DETAIL_FIELDS}
     return {
         "options": options,
-        "bounds": data_bounds(dataset.geometry),
+        "bounds": map_bounds(dataset),
         "dates": [day.isoformat() for day in days],
         "daysPerSecond": DAYS_PER_SECOND,
         "trackUrl": write(style_track(timeline), "track"),
@@ -211,7 +212,7 @@ def detail_row(timeline: Timeline, code: str, day: date) -> tuple[str, ...]:
             caveat = "; ".join(filter(None, [caveat, DERIVED_NOTE]))
     return ordered(
         DETAIL_FIELDS,
-        status=STATUS_STYLES[state.status].label,
+        status=status_label(timeline.vocabulary, state.status),
         since=state.since.isoformat() if state.since else "",
         confidence=state.confidence,
         caveat=caveat,

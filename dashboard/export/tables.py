@@ -12,7 +12,7 @@ import shapely
 from dashboard.data.dataset import Dataset
 from dashboard.data.events import events_csv_frame
 from dashboard.spreadsheet import csv_text
-from dashboard.style import fill_for
+from dashboard.style import StatusStyle, fill_for, status_styles
 from dashboard.timeline import Timeline, UnitState
 
 STATUS_COLUMNS = [
@@ -43,10 +43,11 @@ def state_geojson(dataset: Dataset, timeline: Timeline, day: date) -> dict:
         precision, ``schematic``, the map's ``fill`` and the ``date`` shown.
     """
     states = timeline.state_on(day)
+    styles = status_styles(timeline.vocabulary)
     features = [
         {
             "type": "Feature",
-            "properties": _feature_properties(states[code], bool(row["schematic"]), day),
+            "properties": _feature_properties(states[code], bool(row["schematic"]), day, styles),
             "geometry": shapely.geometry.mapping(_rounded(row.geometry)),
         }
         for code, row in dataset.geometry.iterrows()
@@ -55,7 +56,9 @@ def state_geojson(dataset: Dataset, timeline: Timeline, day: date) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _feature_properties(state: UnitState, schematic: bool, day: date) -> dict:
+def _feature_properties(
+    state: UnitState, schematic: bool, day: date, styles: dict[str, StatusStyle]
+) -> dict:
     unit, record = state.unit, state.record
     return {
         "unit": unit.unit,
@@ -72,7 +75,7 @@ def _feature_properties(state: UnitState, schematic: bool, day: date) -> dict:
         "disputed_by": record.disputed_by if record else "",
         "date_precision": record.date_precision if record else "",
         "schematic": schematic,
-        "fill": fill_for(state.status, state.confidence, state.approximate),
+        "fill": fill_for(styles, state.status, state.confidence, state.approximate),
         "date": day.isoformat(),
     }
 

@@ -10,10 +10,11 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
+from dashboard.data.vocabulary import Vocabulary
 from dashboard.mapview.assets import BUNDLE_CSS, BUNDLE_JS, STATIC_URL, WEB_DIR
 from dashboard.mapview.legend import legend_spec
 from dashboard.mapview.payload import ROW_FIELDS
-from dashboard.style import EVENT_STYLES, MAP_COLOURS, PATTERNS, STATUS_STYLES, pattern_id
+from dashboard.style import EVENT_STYLES, MAP_COLOURS, PATTERNS, pattern_id, status_styles
 
 DISTRICT_LABEL_ZOOM = 8
 # The options that name static files the map fetches once, largest last.
@@ -43,14 +44,16 @@ class NaqshaLayer(MacroElement):
         self.options = options
 
 
-def attribution_text(boundary_set: dict) -> str:
-    """The map's attribution line (plain text): the boundary set, and where statuses, events and
-    place coordinates come from."""
-    return (
-        f"Boundaries: {boundary_set.get('name', '')}"
-        " | Control and events: Naqsha (sources per feature)"
-        " | Places: Wikipedia, GeoNames (CC BY 4.0)"
-    )
+def attribution_text(dataset) -> str:
+    """The map's attribution line (plain text): the boundary set, where statuses and events
+    come from, and the data package's ``map_credit`` (for the shipped data, where place
+    coordinates come from)."""
+    parts = [
+        f"Boundaries: {dataset.boundary_set.get('name', '')}",
+        "Control and events: Naqsha (sources per feature)",
+        str(dataset.meta.get("map_credit", "")).strip(),
+    ]
+    return " | ".join(part for part in parts if part)
 
 
 def parse_view(text: str, min_zoom: float = 4, max_zoom: float = 13) -> list[float] | None:
@@ -74,11 +77,17 @@ def has_schematic(geometry) -> bool:
 
 
 def layer_options(
-    geometry_url: str, context_url: str | None, attribution: str, schematic: bool = False
+    vocabulary: Vocabulary,
+    geometry_url: str,
+    context_url: str | None,
+    attribution: str,
+    schematic: bool = False,
 ) -> dict:
     """The map's options: where its data lives, the style table, and the legend (as data).
 
-    ``schematic`` says whether any drawn shape is schematic, so that the legend explains it.
+    The statuses, their labels and colours, and the second name's language and direction come
+    from the data package's ``vocabulary``. ``schematic`` says whether any drawn shape is
+    schematic, so that the legend explains it.
     """
     return {
         "geometryUrl": geometry_url,
@@ -94,7 +103,11 @@ def layer_options(
                     kind: pattern_id(status, kind) for kind in ("low", s.pattern) if kind != "solid"
                 },
             }
-            for status, s in STATUS_STYLES.items()
+            for status, s in status_styles(vocabulary).items()
+        },
+        "secondName": {
+            "language": vocabulary.second_name.language,
+            "direction": vocabulary.second_name.direction,
         },
         # The names of the positions in the rows the map receives (styles, event markers,
         # counts per province), so that the layout is written once, in payload.py.
@@ -104,7 +117,7 @@ def layer_options(
         "events": [
             {"colour": colour, "letter": letter} for colour, letter in EVENT_STYLES.values()
         ],
-        "legend": legend_spec(schematic),
+        "legend": legend_spec(vocabulary, schematic),
         "attribution": html.escape(attribution),
         "minZoom": 4,
         "maxZoom": 13,
@@ -119,6 +132,16 @@ def prefetch_script(files: list[str]) -> str:
     """A ``data:`` script address that starts downloading ``files`` (see ``web/prefetch.js``)."""
     code = PREFETCH_JS.replace("__FILES__", json.dumps(files))
     return "data:text/javascript," + quote(code)
+
+
+def map_bounds(dataset) -> list[list[float]]:
+    """``[[south, west], [north, east]]`` the map opens on: the data package's ``framing``
+    when it declares one, else the data's own extent (:func:`data_bounds`)."""
+    framing = dataset.vocabulary.framing
+    if framing:
+        west, south, east, north = framing
+        return [[south, west], [north, east]]
+    return data_bounds(dataset.geometry)
 
 
 def data_bounds(geometry) -> list[list[float]]:

@@ -6,18 +6,19 @@ legend and the map cannot disagree.
 
 from __future__ import annotations
 
-from dashboard.style import EVENT_STYLES, INHERITED_OPACITY, MAP_COLOURS, STATUS_STYLES
+from dashboard.data.vocabulary import Vocabulary
+from dashboard.style import EVENT_STYLES, INHERITED_OPACITY, MAP_COLOURS, status_styles
 
+# How the map draws uncertainty and inherited statuses, shown over a side's colour (the
+# second side's and the first's: the Taliban's and the government's for the shipped data).
 UNCERTAIN = {
     "label": "Striped: low confidence, claim or inferred date",
     "description": "Low confidence, a disputed claim, or an inferred date",
-    "colour": STATUS_STYLES["taliban"].colour,
     "pattern": "low",
 }
 INHERITED = {
     "label": "Faded: no record of its own (shows its province)",
     "description": "No source gives this district's status on the date; it follows its province",
-    "colour": STATUS_STYLES["government"].colour,
     "pattern": "faded",
     "opacity": INHERITED_OPACITY,
 }
@@ -45,7 +46,7 @@ EVENT_SHORT_NAMES = {
 FOLD_BELOW_PX = 520
 
 
-def legend_spec(schematic: bool = False) -> dict:
+def legend_spec(vocabulary: Vocabulary, schematic: bool = False) -> dict:
     """The legend's rows: every status, how uncertainty is drawn, inherited district statuses,
     schematic shapes (only when
     ``schematic`` shapes are on the map), and the event marker types.
@@ -60,10 +61,11 @@ def legend_spec(schematic: bool = False) -> dict:
     """
     rows = [
         {"label": s.label, "description": s.description, "colour": s.colour, "pattern": s.pattern}
-        for s in STATUS_STYLES.values()
+        for s in status_styles(vocabulary).values()
     ]
-    rows.append(UNCERTAIN)
-    rows.append(INHERITED)
+    sides = vocabulary.sides
+    rows.append({**UNCERTAIN, "colour": sides[min(1, len(sides) - 1)].colour})
+    rows.append({**INHERITED, "colour": sides[0].colour})
     if schematic:
         rows.append(SCHEMATIC)
     events = [

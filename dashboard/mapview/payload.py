@@ -14,7 +14,15 @@ from branca.element import MacroElement
 from folium import FeatureGroup
 from jinja2 import Template
 
-from dashboard.style import EVENT_STYLES, INHERITED_OPACITY, OWN_OPACITY, fill_for, state_note
+from dashboard.style import (
+    EVENT_STYLES,
+    INHERITED_OPACITY,
+    OWN_OPACITY,
+    StatusStyle,
+    fill_for,
+    state_note,
+    status_styles,
+)
 from dashboard.timeline import Timeline, UnitState
 from dashboard.timeline.core import ONE_DAY
 
@@ -33,13 +41,15 @@ MAX_MARKERS = 2000
 EVENT_TYPES = list(EVENT_STYLES)
 
 
-def style_key(state: UnitState) -> tuple[str, str, str, str, str, float]:
+def style_key(
+    state: UnitState, styles: dict[str, StatusStyle]
+) -> tuple[str, str, str, str, str, float]:
     """A unit's look on a date: status, fill (colour or pattern), since, confidence, caveat,
     and fill opacity (faded where a district has no record of its own and shows its province's)."""
     return ordered(
         ROW_FIELDS["style"],
         status=state.status,
-        fill=fill_for(state.status, state.confidence, state.approximate),
+        fill=fill_for(styles, state.status, state.confidence, state.approximate),
         since=state.since.isoformat() if state.since else "",
         confidence=state.confidence,
         note=state_note(state),
@@ -54,14 +64,16 @@ def ordered(fields: tuple[str, ...], **values) -> tuple:
     return tuple(values[name] for name in fields)
 
 
-def unit_styles(states: dict[str, UnitState]) -> tuple[list[list[str]], list[int]]:
+def unit_styles(
+    states: dict[str, UnitState], styles: dict[str, StatusStyle]
+) -> tuple[list[list[str]], list[int]]:
     """The distinct styles, and each unit's index into them, in ``states`` order.
 
     Hundreds of districts share a handful of styles, so this keeps a step's payload small.
     """
-    styles: dict[tuple, int] = {}
-    indexes = [styles.setdefault(style_key(s), len(styles)) for s in states.values()]
-    return [list(style) for style in styles], indexes
+    found: dict[tuple, int] = {}
+    indexes = [found.setdefault(style_key(s, styles), len(found)) for s in states.values()]
+    return [list(style) for style in found], indexes
 
 
 def style_track(timeline: Timeline) -> dict:
@@ -78,7 +90,10 @@ def style_track(timeline: Timeline) -> dict:
         in ``timeline.units`` order, ``[date, style]`` pairs by date, the first dated ``""``
         (before any record).
     """
-    styles, tracks = tracks_of(timeline, lambda code, day: style_key(timeline.state(code, day)))
+    look = status_styles(timeline.vocabulary)
+    styles, tracks = tracks_of(
+        timeline, lambda code, day: style_key(timeline.state(code, day), look)
+    )
     return {"styles": styles, "tracks": list(tracks.values())}
 
 
@@ -213,7 +228,7 @@ def state_payload(
 ) -> dict:
     """Everything the browser needs for one date."""
     states = timeline.state_on(day)
-    styles, indexes = unit_styles(states)
+    styles, indexes = unit_styles(states, status_styles(timeline.vocabulary))
     return {
         "date": day.isoformat(),
         "styles": styles,

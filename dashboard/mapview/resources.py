@@ -15,7 +15,7 @@ from dashboard.mapview.assets import (
     simplified,
     write_static_json,
 )
-from dashboard.mapview.basemap import attribution_text, data_bounds, has_schematic, layer_options
+from dashboard.mapview.basemap import attribution_text, has_schematic, layer_options, map_bounds
 from dashboard.mapview.eventfiles import EventFiles
 from dashboard.mapview.payload import style_track, unit_centres
 from dashboard.mapview.pruning import prune, refresh, used_files
@@ -93,9 +93,15 @@ def prepare_map(
     context_url = None
     if dataset.context is not None:
         context_url = write_static_json(dataset.context.__geo_interface__, "context", static_dir)
-    attribution = attribution_text(dataset.boundary_set)
+    attribution = attribution_text(dataset)
     options_url = write_static_json(
-        layer_options(geometry_url, context_url, attribution, has_schematic(dataset.geometry)),
+        layer_options(
+            dataset.vocabulary,
+            geometry_url,
+            context_url,
+            attribution,
+            has_schematic(dataset.geometry),
+        ),
         "options",
         static_dir,
     )
@@ -131,7 +137,7 @@ def _in_use(dataset: Dataset, options: dict, static_dir: Path) -> MapResources:
         units=dataset.units,
         event_files=EventFiles(dataset.events, static_dir),
         static_dir=static_dir,
-        bounds=data_bounds(dataset.geometry),
+        bounds=map_bounds(dataset),
     )
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from dashboard.data.records import CONFIDENCES, PARTIAL, UNKNOWN, ControlRecord, Unit
+from dashboard.data.vocabulary import AFGHANISTAN_2021, Vocabulary
 
 ONE_DAY = timedelta(days=1)
 
@@ -87,10 +88,18 @@ class Timeline:
     ----------
     units : dict of str to Unit
     control : sequence of ControlRecord
+    vocabulary : Vocabulary
+        The data package's statuses, in display order (``dashboard.data.vocabulary``).
     """
 
-    def __init__(self, units: dict[str, Unit], control: tuple[ControlRecord, ...]):
+    def __init__(
+        self,
+        units: dict[str, Unit],
+        control: tuple[ControlRecord, ...],
+        vocabulary: Vocabulary = AFGHANISTAN_2021,
+    ):
         self.units = units
+        self.vocabulary = vocabulary
         self._own: dict[str, list[ControlRecord]] = defaultdict(list)
         for record in control:
             self._own[record.unit].append(record)
@@ -104,7 +113,7 @@ class Timeline:
     @classmethod
     def from_dataset(cls, dataset) -> Timeline:
         """The timeline of a loaded ``dashboard.data.Dataset``."""
-        return cls(dataset.units, dataset.control)
+        return cls(dataset.units, dataset.control, dataset.vocabulary)
 
     # -- queries ---------------------------------------------------------------------------
     def state(self, code: str, day: date) -> UnitState:

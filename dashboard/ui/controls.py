@@ -14,7 +14,7 @@ from dashboard.detail import (
     markdown_text,
     summary_counts,
 )
-from dashboard.style import STATUS_STYLES
+from dashboard.style import status_styles
 from dashboard.timeline import Timeline
 
 # The map restyles itself as soon as this slider moves (see naqsha.js and host.js); Streamlit
@@ -134,12 +134,12 @@ def summary(timeline: Timeline, day: date) -> None:
     """How many provinces and districts are in each status, as one small table whose rows and
     columns never change between dates (zeros included), so nothing on the page moves."""
     states = timeline.state_on(day)
-    provinces = summary_counts(states)
-    districts = summary_counts(states, "district")
+    statuses = timeline.vocabulary.statuses
+    provinces = summary_counts(states, statuses)
+    districts = summary_counts(states, statuses, "district")
+    styles = status_styles(timeline.vocabulary)
     lines = ["| On this date | Provinces | Districts |", "| --- | ---: | ---: |"]
-    lines += [
-        f"| {STATUS_STYLES[s].label} | {provinces[s]} | {districts[s]} |" for s in STATUS_STYLES
-    ]
+    lines += [f"| {styles[s].label} | {provinces[s]} | {districts[s]} |" for s in statuses]
     inherited = sum(s.inherited for s in states.values() if s.unit.level == "district")
     with st.container(key="counters"):
         st.markdown("\n".join(lines))

@@ -31,6 +31,7 @@ from dashboard.export import (
     citation,
     view_files,
 )
+from dashboard.style import status_styles
 from dashboard.timeline import Timeline
 from dashboard.ui import LINK
 from dashboard.ui.session import (
@@ -64,7 +65,11 @@ def unit_detail(dataset: Dataset, timeline: Timeline, day: date) -> None:
         )
         return
     state = timeline.state(code, day)
-    st.markdown(heading_html(state) + status_html(state, day), unsafe_allow_html=True)
+    words = dataset.vocabulary
+    st.markdown(
+        heading_html(state, words.second_name) + status_html(state, day, words),
+        unsafe_allow_html=True,
+    )
     confirmed = last_confirmed(timeline, code, day)
     if confirmed:
         st.caption(
@@ -146,7 +151,9 @@ def over_time_panel(
     title = f"{measure} by status, {first:%d %b} – {last:%d %b %Y}"
     if measure == "Districts":
         frame = status_counts(timeline, dataset.units, first, last, "district")
-        points = published_points(dataset.published_counts, first, last)
+        points = published_points(
+            dataset.published_counts, first, last, status_styles(timeline.vocabulary)
+        )
         chart = districts_chart(frame, points, day, title)
     elif measure == "Provinces":
         frame = status_counts(timeline, dataset.units, first, last)

@@ -50,7 +50,7 @@ def sidebar(dataset: Dataset) -> tuple[EventFilter, bool]:
         sub_types = st.multiselect(
             "Sub-event types", subtypes, key="sub_types", placeholder="All sub-event types"
         )
-        actor = st.text_input("Actor contains", key="actor", placeholder="e.g. Taliban")
+        actor = st.text_input("Actor contains", key="actor", placeholder="part of a name")
         fatalities = st.number_input(
             "Minimum fatalities", min_value=0, value=0, step=1, key="min_fatalities"
         )
@@ -149,7 +149,7 @@ def add_acled(dataset: Dataset, name: str, content: bytes) -> None:
         files=EventFiles(merged, private=True),
         report=report,
         name=name,
-        suggestions=suggested_changes(matched, dataset.units),
+        suggestions=suggested_changes(matched, dataset.units, dataset.vocabulary),
     )
 
 
@@ -223,7 +223,7 @@ def place_search(dataset: Dataset) -> None:
         key="place_search",
         on_change=find_place,
         format_func=lambda code: place_label(dataset, code),
-        placeholder="Type a name, e.g. Nerkh or Paryan",
+        placeholder="Type a name or a code",
         index=None,
     )
 

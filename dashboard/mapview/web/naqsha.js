@@ -20,9 +20,10 @@
     box.appendChild(title);
     if (p.name_fa) {
       box.appendChild(document.createTextNode(" "));
+      // The second name's language and direction are the data package's (Dari, rtl, here).
       var fa = el("span", p.name_fa);
-      fa.setAttribute("dir", "rtl");
-      fa.setAttribute("lang", "fa");
+      fa.setAttribute("dir", N.opts.secondName.direction);
+      fa.setAttribute("lang", N.opts.secondName.language);
       box.appendChild(fa);
     }
     var label = (N.opts.styles[st.status] || { label: st.status }).label;
