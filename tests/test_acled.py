@@ -386,7 +386,7 @@ def test_written_events_load_back(shipped, new_import, tmp_path):
     ],
 )
 def test_actor_status(actor, status):
-    # The shipped package's acled_actors (datapackage.json), first match wins, "!" excludes.
+    # The shipped package's acled_actors (datapackage.json): one side must match; "!" excludes.
     assert AFGHANISTAN_2021.actor_side(actor) == status
 
 
