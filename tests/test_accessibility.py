@@ -1,5 +1,5 @@
 """Accessibility in a real Chromium: axe-core on the dashboard and inside the map's frame (on a
-desktop and on a phone).
+desktop and on a phone), and the side panel's tables readable at 1400 × 1000.
 
 axe's findings are saved to ``test-artifacts/accessibility/`` (every impact, for information);
 the tests fail on a serious or critical one."""
@@ -7,9 +7,14 @@ the tests fail on a serious or critical one."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
+from dashboard.data import load_dataset
+from dashboard.detail import changes_table, districts_table, history_table
+from dashboard.timeline import Timeline
+from dashboard.ui.tables import STATUS_PX, name_column
 from harness.axe import EXCLUDED, audit, blocking, counts, keep
 from harness.browser import (
     ARTIFACTS,
@@ -138,3 +143,73 @@ def test_no_axe_rule_is_switched_off_without_a_reason():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for rule, reason in EXCLUDED.items():
         assert reason and f"`{rule}`" in readme, rule
+
+
+def visible_columns(grid) -> list[str]:
+    """The headers of the columns a data grid shows now (glide-data-grid keeps an accessible
+    table of what is on screen)."""
+    return grid.locator("th[role='columnheader']").all_inner_texts()
+
+
+def text_width(grid, texts: list[str]) -> float:
+    """The widest of ``texts`` in the grid's own font, plus its cell padding on both sides."""
+    return grid.evaluate(
+        """(grid, texts) => {
+            const css = getComputedStyle(grid.querySelector('.dvn-scroller'));
+            const font = css.getPropertyValue('--gdg-base-font-style') + ' '
+                + css.getPropertyValue('--gdg-font-family');
+            const pad = parseFloat(css.getPropertyValue('--gdg-cell-horizontal-padding'));
+            const context = document.createElement('canvas').getContext('2d');
+            context.font = font;
+            return Math.max(...texts.map(t => context.measureText(t).width)) + 2 * pad;
+        }""",
+        texts,
+    )
+
+
+def assert_readable(grid, side, columns: dict[str, float], values: dict[str, list[str]]) -> None:
+    """``columns`` (header to its width) come first and show their longest ``values`` whole,
+    and the grid ends within the side column."""
+    assert visible_columns(grid)[: len(columns)] == list(columns), visible_columns(grid)
+    for header, width in columns.items():
+        assert text_width(grid, [header, *values[header]]) <= width, header
+    box = grid.bounding_box()
+    assert box["x"] >= side["x"] and box["x"] + box["width"] <= side["x"] + side["width"] + 0.5
+
+
+def test_the_side_panels_tables_show_names_and_statuses_whole(opened):
+    page = opened("/?date=2021-09-10&unit=AF08", "2021-09-10", **DESKTOP)
+    timeline = Timeline.from_dataset(load_dataset(ROOT / "geodata"))
+    day = date(2021, 9, 10)
+    side = page.locator(".st-key-detail").bounding_box()
+    grids = page.locator(".st-key-detail [data-testid='stDataFrame']")
+    expect(grids).to_have_count(3)  # districts, history, events
+    for grid, frame, name in (
+        (grids.nth(0), districts_table(timeline, "AF08", day), "district"),
+        (grids.nth(1), history_table(timeline, "AF08"), "unit"),
+    ):
+        expect(grid.locator("th[role='columnheader']").first).to_have_text(name)
+        names = list(frame[name])
+        width = name_column(name, names)["width"]
+        assert_readable(
+            grid,
+            side,
+            {name: width, "status": STATUS_PX},
+            {name: names, "status": list(frame["status"])},
+        )
+    page.locator("[data-testid='stRadio'] label").filter(has_text="Changes between dates").click()
+    expect(page.get_by_text("Download as CSV")).to_be_visible(timeout=30_000)
+    grid = page.locator("[data-testid='stDataFrame']").filter(
+        has=page.locator("th", has_text="from")
+    )
+    expect(grid.locator("th[role='columnheader']").first).to_have_text("name")
+    frame = changes_table(timeline, date(2021, 9, 3), day)
+    names = list(frame["name"])
+    assert_readable(
+        grid,
+        page.locator("[data-testid='stColumn']")
+        .filter(has=page.locator("[data-testid='stRadio']"))
+        .last.bounding_box(),
+        {"name": name_column("name", names)["width"], "from": STATUS_PX, "to": STATUS_PX},
+        {"name": names, "from": list(frame["from"]), "to": list(frame["to"])},
+    )
