@@ -8,6 +8,7 @@ lists the blocked requests; the benchmarks by Chromium's proxy setting, which co
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -118,6 +119,33 @@ def stop(process: subprocess.Popen) -> None:
 def server_log(url: str) -> Path:
     """The log file of the server :func:`streamlit_server` started at ``url``."""
     return ROOT / "test-artifacts" / f"streamlit-{url.rsplit(':', 1)[1]}.log"
+
+
+def log_problems(url: str) -> list[str]:
+    """The lines of the server's log (:func:`server_log`) that warn (such as a deprecated
+    argument) or report an error or a traceback; the browser tests want none."""
+    log = server_log(url).read_text(encoding="utf-8")
+    return [
+        line for line in log.splitlines() if re.search(r"warn|deprecat|traceback|error", line, re.I)
+    ]
+
+
+def map_frame(page):
+    """The map's frame as a frame locator. The last: while a rerun replaces the map (after an
+    upload), Streamlit briefly keeps the old frame before the new one."""
+    return page.locator(MAP_FRAME).last.content_frame
+
+
+def map_document(page):
+    """The map's frame itself (for evaluating script in it), not a locator."""
+    return next(f for f in page.frames if "st_folium" in f.url)
+
+
+def wait_for_date(page, day: str) -> None:
+    """Wait until the map shows ``day`` and the server's step for ``day`` has reached it."""
+    map_frame(page).locator(f"body[data-naqsha-date='{day}'][data-naqsha-state='{day}']").wait_for(
+        timeout=60_000
+    )
 
 
 @contextmanager

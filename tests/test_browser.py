@@ -30,12 +30,16 @@ from harness.browser import (
     browser_tests_or_skip,
     chromium,
     free_port,
+    log_problems,
+    map_document,
+    map_frame,
     message_type,
     record_requests_off_localhost,
     server_log,
     start_streamlit,
     stop,
     streamlit_server,
+    wait_for_date,
     wait_healthy,
 )
 
@@ -52,10 +56,7 @@ def server():
         yield url
     # Every page these tests opened ran on this server: its log must hold no warning (such as
     # a deprecated argument) and no traceback.
-    log = server_log(url).read_text(encoding="utf-8")
-    assert not [
-        line for line in log.splitlines() if re.search(r"warn|deprecat|traceback|error", line, re.I)
-    ], log[-3000:]
+    assert not log_problems(url), server_log(url).read_text(encoding="utf-8")[-3000:]
 
 
 @pytest.fixture(scope="module")
@@ -82,28 +83,10 @@ def snap(page, name: str) -> None:
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
 
 
-def map_frame(page):
-    # The last: while a rerun replaces the map (after an upload), Streamlit briefly keeps the
-    # old frame before the new one.
-    return page.locator(MAP_FRAME).last.content_frame
-
-
-def wait_for_date(page, day: str) -> None:
-    """Wait until the map shows ``day`` and the server's step for ``day`` has reached it."""
-    map_frame(page).locator(f"body[data-naqsha-date='{day}'][data-naqsha-state='{day}']").wait_for(
-        timeout=60_000
-    )
-
-
 def address(page) -> str:
     """The page's address now. The map writes it with ``history.replaceState`` from its frame,
     which Playwright's ``page.url`` may report one write late."""
     return page.evaluate("location.href")
-
-
-def map_document(page):
-    """The map's frame itself (for evaluating script in it), not a locator."""
-    return next(f for f in page.frames if "st_folium" in f.url)
 
 
 def fill_of(page, unit: str) -> str:
@@ -848,7 +831,7 @@ def test_a_phone_shows_the_map_and_date_first_and_a_tap_leads_to_the_detail(serv
     box = map_frame(page).locator(".naqsha-selection")
     expect(box).to_contain_text("Ghor")
     snap(page, "17-phone-after-a-tap")
-    box.get_by_role("button", name="Detail ↓").click()
+    box.get_by_role("button", name="Detail", exact=True).click()
     heading = page.get_by_role("heading", name="Ghor")
     expect(heading).to_be_in_viewport()
     assert heading.bounding_box()["y"] >= 0

@@ -37,6 +37,7 @@ from dashboard.ui import LINK
 from dashboard.ui.session import (
     current_events,
 )
+from dashboard.ui.tables import show_changes, show_districts, show_history
 
 # Where the map's "Detail ↓" (on a phone) takes the reader: Streamlit gives a keyed container
 # the class ``st-key-<key>``.
@@ -78,11 +79,9 @@ def unit_detail(dataset: Dataset, timeline: Timeline, day: date) -> None:
     if state.districts:
         st.subheader("Districts")
         st.caption(district_shares(timeline, code, day))
-        st.dataframe(
-            districts_table(timeline, code, day), column_config={"source": LINK}, hide_index=True
-        )
+        show_districts(districts_table(timeline, code, day))
     st.subheader("History")
-    st.dataframe(history_table(timeline, code), column_config={"source": LINK}, hide_index=True)
+    show_history(history_table(timeline, code))
     st.subheader(f"Events within a week of {day.isoformat()}")
     near = events_table(current_events(dataset), code, day)
     if len(near):
@@ -127,11 +126,11 @@ def changes_panel(timeline: Timeline, day: date, first: date, last: date) -> tup
     if not isinstance(picked, tuple) or len(picked) != 2:
         st.caption("Pick the second date.")
         return ()
-    table = changes_table(timeline, *picked)
-    if table.empty:
+    changes = changes_table(timeline, *picked)
+    if changes.empty:
         st.caption("No status changed in that window.")
         return ()
-    st.dataframe(table, column_config={"source": LINK}, hide_index=True)
+    show_changes(changes)
     st.download_button(
         "Download as CSV",
         changes_csv(timeline, *picked),
@@ -139,7 +138,7 @@ def changes_panel(timeline: Timeline, day: date, first: date, last: date) -> tup
         mime="text/csv",
     )
     highlight = st.toggle("Highlight these units on the map", value=False, key="highlight_changes")
-    return tuple(table["unit"]) if highlight else ()
+    return tuple(changes["unit"]) if highlight else ()
 
 
 def over_time_panel(

@@ -13,6 +13,22 @@
     if (cls) e.className = cls;
     return e;
   }
+  function forTheEye(text) {
+    // A span a screen reader skips: an arrow beside a button's name, which it would read out.
+    var span = el("span", text);
+    span.setAttribute("aria-hidden", "true");
+    return span;
+  }
+  function nameMap(map) {
+    // The map is a named landmark (its page inside the dashboard's frame has no other), and
+    // folium's page, which forbids zooming (user-scalable=no), lets a reader zoom when it is
+    // opened alone.
+    var box = map.getContainer();
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", "Map");
+    var viewport = document.querySelector("meta[name=viewport]");
+    if (viewport && /user-scalable\s*=\s*no/.test(viewport.content)) viewport.setAttribute("content", "width=device-width, initial-scale=1");
+  }
   function safeUrl(u) {
     return typeof u === "string" && /^https?:\/\/[^\s]/i.test(u.trim()) ? u.trim() : null;
   }
@@ -64,13 +80,17 @@
     var box = el("div", null, "naqsha-legend");
     // The title is a button that folds the legend away (and back), so it never has to hide
     // the part of the map a reader is looking at.
-    var toggle = el("button", null, "naqsha-legend-toggle");
+    // Its name is the title alone: the arrow is drawn for the eye and aria-expanded says the same.
+    var toggle = el("button", spec.title, "naqsha-legend-toggle");
     toggle.type = "button";
+    var arrow = toggle.appendChild(forTheEye(""));
     var body = el("div", null, "naqsha-legend-body");
+    body.id = "naqsha-legend-body";
+    toggle.setAttribute("aria-controls", body.id);
     function show(open) {
       box.classList.toggle("naqsha-legend-folded", !open);
       toggle.setAttribute("aria-expanded", String(open));
-      toggle.textContent = spec.title + (open ? " ▾" : " ▸");
+      arrow.textContent = open ? " ▾" : " ▸";
     }
     show(!(mapWidth < spec.fold_below_px));
     toggle.addEventListener("click", function (e) {
@@ -125,9 +145,11 @@
         box.appendChild(notes);
         var more = el("button", "Show all", "naqsha-more");
         more.type = "button";
+        more.setAttribute("aria-expanded", "false");
         more.addEventListener("click", function () {
           var folded = notes.classList.toggle("naqsha-notes-folded");
           more.textContent = folded ? "Show all" : "Show less";
+          more.setAttribute("aria-expanded", String(!folded));
         });
         box.appendChild(more);
       }
@@ -167,6 +189,8 @@
     return row;
   };
   N.el = el;
+  N.forTheEye = forTheEye;
+  N.nameMap = nameMap;
   N.safeUrl = safeUrl;
   N.addPatterns = addPatterns;
   N.legendBox = legendBox;

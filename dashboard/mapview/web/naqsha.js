@@ -171,8 +171,10 @@
     if (!layer) return;
     box.appendChild(tooltip(layer));
     if (N.host.detailShown()) {
-      var more = el("button", "Detail ↓", "naqsha-more");
+      // Named "Detail"; the arrow, which a screen reader would read out, is for the eye.
+      var more = el("button", "Detail", "naqsha-more");
       more.type = "button";
+      more.appendChild(N.forTheEye(" ↓"));
       more.addEventListener("click", function (e) { e.stopPropagation(); N.host.showDetail(); });
       box.appendChild(more);
     }
@@ -337,6 +339,7 @@
     // Naqsha.update may already have stored a state while the options were being fetched.
     N.map = map;
     N.opts = opts;
+    N.nameMap(map);
     N.selectionBox = null;
     N.layers = null;
     N.codes = null;
