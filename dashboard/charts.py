@@ -18,7 +18,7 @@ import pandas as pd
 
 from dashboard.data.dataset import Dataset
 from dashboard.data.tables import is_web_url
-from dashboard.style import StatusStyle, status_styles
+from dashboard.style import StatusStyle
 from dashboard.timeline import Timeline
 
 SELECTION = "picked"
@@ -39,7 +39,7 @@ def _status_table(
     """One row per (date, status) with the summed weight of the units in that status.
 
     Every status appears on every day, with 0 where no unit is in it, so stacked areas
-    close cleanly. ``attrs["styles"]`` carries the data package's status styles to the charts.
+    close cleanly.
     """
     rows = []
     for day in _days(start, end):
@@ -48,9 +48,7 @@ def _status_table(
             totals[timeline.segment_status(code, day)] += weight
         iso = day.isoformat()
         rows += [(iso, status, value) for status, value in totals.items()]
-    frame = pd.DataFrame(rows, columns=["date", "status", column])
-    frame.attrs["styles"] = status_styles(timeline.vocabulary)
-    return frame
+    return pd.DataFrame(rows, columns=["date", "status", column])
 
 
 def status_counts(
@@ -119,7 +117,13 @@ def status_area(dataset: Dataset, timeline: Timeline, start: date, end: date) ->
     return _status_table(timeline, province_areas(dataset), start, end, "area_km2")
 
 
-def control_chart(frame: pd.DataFrame, value_column: str, day: date, title: str) -> alt.Chart:
+def control_chart(
+    frame: pd.DataFrame,
+    value_column: str,
+    day: date,
+    title: str,
+    styles: dict[str, StatusStyle],
+) -> alt.Chart:
     """A stacked area chart by status with a rule at ``day``; clicking picks the nearest date.
 
     Parameters
@@ -132,15 +136,16 @@ def control_chart(frame: pd.DataFrame, value_column: str, day: date, title: str)
         The date shown on the map, drawn as a vertical rule.
     title : str
         The chart's title (plain text).
+    styles : dict of str to StatusStyle
+        The data package's status styles (``dashboard.style.status_styles``), in order.
 
     Returns
     -------
     altair.LayerChart
-        Colours follow the frame's ``attrs["styles"]``. The point selection ``picked`` (field ``date``,
+        Colours follow ``styles``. The point selection ``picked`` (field ``date``,
         on click, nearest) lives on an invisible point per day, so a click anywhere in the
         chart selects the nearest day; its value is the ISO date string.
     """
-    styles = frame.attrs["styles"]
     statuses = list(styles)
     colour, x = _status_colour(styles), _date_axis()
     base = alt.Chart(frame).transform_calculate(t="toDate(datum.date)")
@@ -193,7 +198,13 @@ def published_points(
     return pd.DataFrame(rows, columns=columns)
 
 
-def districts_chart(frame: pd.DataFrame, points: pd.DataFrame, day: date, title: str) -> alt.Chart:
+def districts_chart(
+    frame: pd.DataFrame,
+    points: pd.DataFrame,
+    day: date,
+    title: str,
+    styles: dict[str, StatusStyle],
+) -> alt.Chart:
     """Districts by status as lines, with the published totals as points on the same axes.
 
     Parameters
@@ -207,8 +218,9 @@ def districts_chart(frame: pd.DataFrame, points: pd.DataFrame, day: date, title:
     day : datetime.date
         The date on the map, drawn as a vertical rule.
     title : str
+    styles : dict of str to StatusStyle
+        As for :func:`control_chart`.
     """
-    styles = frame.attrs["styles"]
     colour, x = _status_colour(styles), _date_axis()
     y = alt.Y("districts:Q", title="Districts")
     lines = (

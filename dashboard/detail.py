@@ -45,7 +45,7 @@ def heading_html(state: UnitState, second: SecondName) -> str:
         if unit.name_fa
         else ""
     )
-    return f"<h3>{html_text(unit.name_en)}{other}</h3><p>{html_text(unit_line(unit))}</p>"
+    return f"<h2>{html_text(unit.name_en)}{other}</h2><p>{html_text(unit_line(unit))}</p>"
 
 
 def unit_line(unit) -> str:

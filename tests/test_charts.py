@@ -75,7 +75,9 @@ def test_area_sums_to_the_country_every_day(shipped, shipped_timeline):
 
 def test_the_chart_has_the_picked_selection_the_colours_and_the_rule(shipped, shipped_timeline):
     counts = status_counts(shipped_timeline, shipped.units, START, END)
-    spec = control_chart(counts, "provinces", date(2021, 8, 15), "Provinces by status").to_dict()
+    spec = control_chart(
+        counts, "provinces", date(2021, 8, 15), "Provinces by status", STATUS_STYLES
+    ).to_dict()
     text = json.dumps(spec)
     (param,) = [p for p in spec["params"] if p["name"] == "picked"]
     assert param["select"] == {"type": "point", "fields": ["date"], "on": "click", "nearest": True}
@@ -92,7 +94,7 @@ def test_the_chart_has_the_picked_selection_the_colours_and_the_rule(shipped, sh
 def test_the_selection_holds_iso_date_strings(shipped, shipped_timeline):
     """The clicked value is the datum's ``date``: an ISO string that round-trips exactly."""
     counts = status_counts(shipped_timeline, shipped.units, date(2021, 8, 1), date(2021, 8, 3))
-    spec = control_chart(counts, "provinces", date(2021, 8, 2), "t").to_dict()
+    spec = control_chart(counts, "provinces", date(2021, 8, 2), "t", STATUS_STYLES).to_dict()
     points = spec["layer"][1]
     assert points["name"] in spec["params"][0]["views"]
     values = {row["date"] for row in spec["datasets"][points["data"]["name"]]}
@@ -101,14 +103,16 @@ def test_the_selection_holds_iso_date_strings(shipped, shipped_timeline):
 
 def test_the_area_chart_labels_its_axis_in_km2(shipped, shipped_timeline):
     area = status_area(shipped, shipped_timeline, date(2021, 9, 1), date(2021, 9, 7))
-    spec = control_chart(area, "area_km2", date(2021, 9, 4), "Area by status").to_dict()
+    spec = control_chart(
+        area, "area_km2", date(2021, 9, 4), "Area by status", STATUS_STYLES
+    ).to_dict()
     assert spec["layer"][0]["encoding"]["y"]["title"] == "Area (km²)"
 
 
 def test_hovering_a_day_shows_every_status_figure(shipped, shipped_timeline):
     counts = status_counts(shipped_timeline, shipped.units, START, END, "district")
     spec = districts_chart(counts, published_points(shipped.published_counts, START, END, STATUS_STYLES),
-                           date(2021, 8, 15), "t").to_dict()  # fmt: skip
+                           date(2021, 8, 15), "t", STATUS_STYLES).to_dict()  # fmt: skip
     picker = spec["layer"][1]
     titles = [t["title"] for t in picker["encoding"]["tooltip"]]
     assert titles == ["Date (click to show it on the map)", "Government", "Taliban",

@@ -85,8 +85,8 @@ def test_the_heading_escapes_names_and_keeps_them_on_one_line(tiny):
     )
     heading = heading_html(replace(state, unit=hostile), AFGHANISTAN_2021.second_name)
     assert heading == (
-        '<h3>&lt;b&gt;x&lt;/b&gt; ![i](http://e/x.png) <span dir="rtl" lang="fa">&lt;i&gt;y&lt;/i&gt;</span>'
-        "</h3><p>Province AF01 · capital &lt;i&gt;c&lt;/i&gt;</p>"
+        '<h2>&lt;b&gt;x&lt;/b&gt; ![i](http://e/x.png) <span dir="rtl" lang="fa">&lt;i&gt;y&lt;/i&gt;</span>'
+        "</h2><p>Province AF01 · capital &lt;i&gt;c&lt;/i&gt;</p>"
     )
     assert "\n" not in heading
 

@@ -59,10 +59,10 @@ def test_both_charts_colour_statuses_with_the_palette(shipped, shipped_timeline)
     for level, chart in (("province", control_chart), ("district", districts_chart)):
         counts = status_counts(shipped_timeline, shipped.units, start, end, level)
         if chart is control_chart:
-            spec = chart(counts, "provinces", day, "t").to_dict()
+            spec = chart(counts, "provinces", day, "t", STATUS_STYLES).to_dict()
         else:
             points = published_points(shipped.published_counts, start, end, STATUS_STYLES)
-            spec = chart(counts, points, day, "t").to_dict()
+            spec = chart(counts, points, day, "t", STATUS_STYLES).to_dict()
         scale = spec["layer"][0]["encoding"]["color"]["scale"]
         assert scale == {"domain": list(PALETTE), "range": COLOURS}, level
 

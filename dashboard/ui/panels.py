@@ -79,7 +79,7 @@ def unit_detail(dataset: Dataset, timeline: Timeline, day: date) -> None:
     if state.districts:
         st.subheader("Districts")
         st.caption(district_shares(timeline, code, day))
-        show_districts(districts_table(timeline, code, day))
+        show_districts(districts_table(timeline, code, day), words.second_name.label)
     st.subheader("History")
     show_history(history_table(timeline, code))
     st.subheader(f"Events within a week of {day.isoformat()}")
@@ -148,17 +148,17 @@ def over_time_panel(
     measures = ["Districts", "Provinces", "Area (km²)"]
     measure = st.radio("Measure", measures, horizontal=True, key="chart_measure")
     title = f"{measure} by status, {first:%d %b} – {last:%d %b %Y}"
+    styles = status_styles(timeline.vocabulary)
     if measure == "Districts":
         frame = status_counts(timeline, dataset.units, first, last, "district")
-        points = published_points(
-            dataset.published_counts, first, last, status_styles(timeline.vocabulary)
-        )
-        chart = districts_chart(frame, points, day, title)
+        points = published_points(dataset.published_counts, first, last, styles)
+        chart = districts_chart(frame, points, day, title, styles)
     elif measure == "Provinces":
         frame = status_counts(timeline, dataset.units, first, last)
-        chart = control_chart(frame, "provinces", day, title)
+        chart = control_chart(frame, "provinces", day, title, styles)
     else:
-        chart = control_chart(status_area(dataset, timeline, first, last), "area_km2", day, title)
+        area = status_area(dataset, timeline, first, last)
+        chart = control_chart(area, "area_km2", day, title, styles)
     st.altair_chart(
         chart, on_select=pick_date, selection_mode="picked", key="chart", width="stretch"
     )
@@ -190,7 +190,7 @@ def export_panel(dataset: Dataset, timeline: Timeline, day: date, events: pd.Dat
                 mime=file.mime,
                 key=f"download-{file.name}",
             )
-    st.subheader("Cite this view")
+    st.header("Cite this view")
     st.code(
         citation(dataset, timeline, day, selected, accessed=date.today()),
         language=None,

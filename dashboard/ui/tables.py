@@ -85,8 +85,9 @@ def date_column(label: str, frame: pd.DataFrame, columns: Iterable[str]) -> st.c
     return st.column_config.DateColumn(label, width=DATE_PX + 32, format="D MMM YYYY")
 
 
-def show_districts(frame: pd.DataFrame) -> None:
-    """The districts of a province (:func:`dashboard.detail.districts_table`)."""
+def show_districts(frame: pd.DataFrame, second_name: str) -> None:
+    """The districts of a province (:func:`dashboard.detail.districts_table`), with their
+    second names in the column ``second_name`` (the data package's language, e.g. Dari)."""
     frame = short_dates(frame, ["since"])
     columns = {
         "district": name_column("district", frame["district"]),
@@ -94,7 +95,7 @@ def show_districts(frame: pd.DataFrame) -> None:
         "since": date_column("since", frame, ["since"]),
         "confidence": CONFIDENCE,
         "caveat": st.column_config.TextColumn("caveat", width=260),
-        "Dari": st.column_config.TextColumn("Dari", width=100),
+        second_name: st.column_config.TextColumn(second_name, width=100),
         "source": SOURCE,
     }
     table(frame, columns)
