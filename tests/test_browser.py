@@ -830,7 +830,7 @@ def test_a_phone_shows_the_map_and_date_first_and_a_tap_leads_to_the_detail(serv
     assert map_frame(page).locator(".leaflet-tooltip").count() == 0
     box = map_frame(page).locator(".naqsha-selection")
     expect(box).to_contain_text("Ghor")
-    snap(page, "17-phone-after-a-tap")
+    page.screenshot(path=ARTIFACTS / "17-phone-after-a-tap.png")  # the first screen
     box.get_by_role("button", name="Detail", exact=True).click()
     heading = page.get_by_role("heading", name="Ghor")
     expect(heading).to_be_in_viewport()
@@ -898,3 +898,44 @@ def test_tooltips_are_wide_enough_to_read(server, page):
     tip = frame.locator(".leaflet-tooltip .naqsha-tip").filter(has_text="Qala-I- Naw")
     tip.wait_for(timeout=30_000)
     assert tip.bounding_box()["width"] >= 160  # a date and a status fit on their lines
+
+
+def test_a_tooltip_that_reaches_the_legend_is_shown_above_it(server, page):
+    page.goto(f"{server}/?date=2021-09-04&unit=AF08")
+    wait_for_date(page, "2021-09-04")
+    page.wait_for_timeout(500)  # the zoom to Panjshir
+    document = map_document(page)
+    # A point left of the legend, on a district: its tooltip opens to the right, over the legend.
+    x, y = document.evaluate(
+        """() => {
+            const r = document.querySelector('.naqsha-legend').getBoundingClientRect();
+            for (let dx = 20; dx < 200; dx += 10) {
+                const hit = document.elementFromPoint(r.left - dx, r.top + 20);
+                if (hit && (hit.getAttribute('class') || '').includes('naqsha-unit')) {
+                    return [r.left - dx, r.top + 20];
+                }
+            }
+            return [null, null];
+        }"""
+    )
+    assert x is not None, "no unit left of the legend"
+    box = page.locator(MAP_FRAME).last.bounding_box()
+    page.mouse.move(box["x"] + x - 5, box["y"] + y)
+    page.mouse.move(box["x"] + x, box["y"] + y, steps=3)
+    frame = map_frame(page)
+    frame.locator(".leaflet-tooltip").wait_for(timeout=30_000)
+    legend = frame.locator(".naqsha-legend")
+    overlap = document.evaluate(
+        """() => {
+            const a = document.querySelector('.leaflet-tooltip').getBoundingClientRect();
+            const b = document.querySelector('.naqsha-legend').getBoundingClientRect();
+            return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+        }"""
+    )
+    assert overlap  # the case this test is about
+    expect(legend).to_have_class(re.compile("naqsha-legend-under"))
+    assert float(legend.evaluate("e => getComputedStyle(e).opacity")) < 0.5
+    page.mouse.move(box["x"] + 5, box["y"] + 5)  # away: the tooltip closes, the legend returns
+    page.mouse.move(box["x"] + 10, box["y"] + 10)
+    expect(legend).not_to_have_class(re.compile("naqsha-legend-under"))
+    assert_clean(page)

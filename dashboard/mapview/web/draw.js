@@ -125,6 +125,20 @@
     return box;
   }
 
+  function keepTooltipsInView(map, legend) {
+    // Leaflet draws controls above every pane, so a tooltip that reaches the legend would be
+    // cut by it: while one does, the legend fades and lets the pointer through.
+    function overlaps(a, b) {
+      return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+    }
+    function check() {
+      var tip = map.getPane("tooltipPane").firstElementChild;
+      var under = Boolean(tip) && overlaps(tip.getBoundingClientRect(), legend.getBoundingClientRect());
+      legend.classList.toggle("naqsha-legend-under", under);
+    }
+    map.on("mousemove tooltipopen tooltipclose", check);
+  }
+
   function eventMarker(values) {
     var row = N.named("marker", values);
     var shape = N.opts.events[row.type] || { colour: N.opts.colours.other_event, letter: "?" };
@@ -194,6 +208,7 @@
   N.safeUrl = safeUrl;
   N.addPatterns = addPatterns;
   N.legendBox = legendBox;
+  N.keepTooltipsInView = keepTooltipsInView;
   N.eventMarker = eventMarker;
   N.aggregateMarker = aggregateMarker;
 })();

@@ -356,6 +356,7 @@
     var legend = L.control({ position: "bottomright" });
     legend.onAdd = function () { return N.legendBox(opts.legend, map.getSize().x); };
     legend.addTo(map);
+    N.keepTooltipsInView(map, legend.getContainer());
     if (map.attributionControl && opts.attribution) map.attributionControl.addAttribution(opts.attribution);
     N.eventLayer = L.markerClusterGroup({ chunkedLoading: true, maxClusterRadius: 40 });
     N.aggregateLayer = L.layerGroup();
