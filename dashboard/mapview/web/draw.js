@@ -132,11 +132,16 @@
       return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
     }
     function check() {
-      var tip = map.getPane("tooltipPane").firstElementChild;
-      var under = Boolean(tip) && overlaps(tip.getBoundingClientRect(), legend.getBoundingClientRect());
+      // Tooltips still fading out (opacity 0) do not count.
+      var box = legend.getBoundingClientRect();
+      var under = Array.prototype.some.call(map.getPane("tooltipPane").children, function (tip) {
+        return tip.style.opacity !== "0" && overlaps(tip.getBoundingClientRect(), box);
+      });
       legend.classList.toggle("naqsha-legend-under", under);
     }
-    map.on("mousemove tooltipopen tooltipclose", check);
+    map.on("mousemove tooltipopen", check);
+    // A closing tooltip fades out for a moment; the legend comes back at once.
+    map.on("tooltipclose", function () { legend.classList.remove("naqsha-legend-under"); });
   }
 
   function eventMarker(values) {
