@@ -29,6 +29,11 @@ from dashboard.ui.session import (
     current_events,
 )
 
+# The map's height before its script knows the window's; the script then makes it as tall as
+# the window allows below the frame's top, within min and max, leaving margin under it.
+MAP_HEIGHT = 620
+FIT_HEIGHT = {"min": 400, "max": 1000, "margin": 16}
+
 
 def draw_map(
     dataset: Dataset,
@@ -63,6 +68,7 @@ def draw_map(
                 **resources.options,
                 "follow": DATE_SLIDER,
                 "detail": DETAIL,
+                "fitHeight": FIT_HEIGHT,
                 "view": st.session_state.get("address_view"),
             },
             resources.bounds,
@@ -72,7 +78,7 @@ def draw_map(
         returned_objects=["last_clicked"],
         key="map",
         on_change=on_click,
-        height=620,
+        height=MAP_HEIGHT,
         use_container_width=True,
     )
     off_map = events[events["latitude"].isna()]

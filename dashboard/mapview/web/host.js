@@ -7,6 +7,7 @@
  *    st.query_params makes Streamlit push a history entry and re-render the whole page on every
  *    step (12–18 ms a step, measured);
  *  - the detail panel: on a phone, the map's "Detail ↓" scrolls the page to it;
+ *  - the frame's height: as tall as the window allows (streamlit-folium sets a fixed one);
  *  - streamlit-folium's window.feature_group: it keeps every feature group it was ever sent
  *    there (its upstream issue 247), which grows the page's memory on every step, so each
  *    step empties it.
@@ -59,6 +60,28 @@
     }
   }
   host.detailShown = function () { return detailElement() !== null; };
+
+  host.attach = function (map, opts) {
+    // The detail panel's selector, and the map's height: the window's height below the
+    // frame's top, within the bounds Python gives (opts.fitHeight: min, max, margin), so that
+    // the map is as tall as the window allows. streamlit-folium sets the frame's height on
+    // every step; it is made to set this one.
+    host.detail = opts.detail || null;
+    var fit = opts.fitHeight;
+    if (!fit || !inFrame || !window.frameElement || !window.Streamlit) return;
+    try {
+      var room = window.parent.innerHeight - window.frameElement.getBoundingClientRect().top - fit.margin;
+      var height = Math.round(Math.max(fit.min, Math.min(fit.max, room)));
+      var lib = window.Streamlit;
+      var setFrameHeight = lib.setFrameHeight;
+      lib.setFrameHeight = function () { return setFrameHeight.call(lib, height); };
+      map.getContainer().style.height = height + "px";
+      lib.setFrameHeight(height);
+      map.invalidateSize();
+    } catch (e) {
+      // A host page on another origin keeps the height Python gave.
+    }
+  };
   host.showDetail = function () {
     var target = detailElement();
     if (!target) return;

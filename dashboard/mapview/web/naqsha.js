@@ -320,7 +320,7 @@
     N.shown = null;
     N.track = null;
     if (opts.trackUrl) getJson(opts.trackUrl).then(function (track) { N.track = track; });
-    N.host.detail = opts.detail || null;
+    N.host.attach(map, opts);
     N.host.followSlider(opts.follow, function (day) {
       if (N.shown && day !== N.shown.date) apply();
     });
