@@ -9,6 +9,7 @@ import pytest
 
 from dashboard.data import SHIPPED_DATA, load_dataset
 from dashboard.timeline import Timeline
+from harness.browser import ARTIFACTS, chromium, log_problems, server_log, streamlit_server
 
 TINY = Path(__file__).parent / "fixtures" / "tiny"
 SHARED_BOUNDARIES = (
@@ -54,3 +55,21 @@ def tiny():
     """The tiny fixture dataset and its timeline."""
     dataset = load_dataset(TINY)
     return dataset, Timeline.from_dataset(dataset)
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The dashboard served as the quick start serves it, for one browser-test module. Every
+    page the module opened ran on it: afterwards its log must hold no warning (such as a
+    deprecated argument) and no traceback."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with streamlit_server() as url:
+        yield url
+    assert not log_problems(url), server_log(url).read_text(encoding="utf-8")[-3000:]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, for one browser-test module."""
+    with chromium() as launched:
+        yield launched

@@ -21,12 +21,8 @@ from harness.browser import (
     ROOT,
     block_internet,
     browser_tests_or_skip,
-    chromium,
-    log_problems,
     map_document,
     map_frame,
-    server_log,
-    streamlit_server,
     wait_for_date,
 )
 
@@ -43,20 +39,6 @@ PANELS = {
     "Over time": "Click the chart to move the map",
     "Export & cite": "Cite this view",
 }
-
-
-@pytest.fixture(scope="module")
-def server():
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with streamlit_server() as url:
-        yield url
-    assert not log_problems(url), server_log(url).read_text(encoding="utf-8")[-3000:]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

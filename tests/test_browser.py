@@ -28,9 +28,7 @@ from harness.browser import (
     ROOT,
     block_internet,
     browser_tests_or_skip,
-    chromium,
     free_port,
-    log_problems,
     map_document,
     map_frame,
     message_type,
@@ -47,22 +45,6 @@ pytestmark = pytest.mark.browser
 
 sync_api = browser_tests_or_skip()
 expect = sync_api.expect
-
-
-@pytest.fixture(scope="module")
-def server():
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with streamlit_server() as url:
-        yield url
-    # Every page these tests opened ran on this server: its log must hold no warning (such as
-    # a deprecated argument) and no traceback.
-    assert not log_problems(url), server_log(url).read_text(encoding="utf-8")[-3000:]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

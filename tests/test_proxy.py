@@ -16,7 +16,6 @@ from harness.browser import (
     MAP_FRAME,
     block_internet,
     browser_tests_or_skip,
-    chromium,
     message_type,
 )
 from harness.proxy import fetch, nginx_or_skip, proxied_app, upstream_of
@@ -40,12 +39,6 @@ def running(app):
     """The app with both processes up (a test before may have killed one)."""
     app.restart_dead()
     return app
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture
