@@ -350,6 +350,7 @@
     var renderer = L.svg({ padding: 0.5 });
     if (opts.contextUrl) {
       getJson(opts.contextUrl).then(function (gj) {
+        map.getContainer().style.background = opts.colours.context_fill; // beyond the clipped countries
         L.geoJSON(gj, { interactive: false, renderer: renderer, style: { color: opts.colours.context_line, weight: 1, fillColor: opts.colours.context_fill, fillOpacity: 1 } }).addTo(map).bringToBack();
       });
     }
@@ -390,7 +391,6 @@
       apply();
     });
   }
-
 
   N.update = function (state) {
     N.host.releaseSteps();
