@@ -4,7 +4,7 @@
     python benchmarks/bench_concurrency.py --proxy 2        # 2 processes behind nginx
     python benchmarks/bench_concurrency.py --compare-proxy  # 1, then 2 processes behind nginx
 
-Starts ``streamlit run dashboard/app.py`` on a free localhost port and, for each number of
+Starts ``dashboard/app.py`` (``python -m dashboard.launch``) on a free localhost port and, for each number of
 readers N, opens N pages (separate browser contexts in one headless Chromium, internet blocked by
 the proxy setting). Each reader presses ArrowRight on the date slider, waits until the server's
 step for the new date has reached its map (``data-naqsha-state``), then pauses ``--think`` ms

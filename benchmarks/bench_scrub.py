@@ -2,7 +2,8 @@
 
     python benchmarks/bench_scrub.py [--quick] [--only NAME ...]
 
-For each scenario it starts ``streamlit run`` on a free localhost port (cwd = the repository, so
+For each scenario it starts its app with ``python -m dashboard.launch`` (``streamlit run`` with
+the server fix of ``dashboard/launch.py``) on a free localhost port (cwd = the repository, so
 the repository's ``.streamlit/config.toml`` applies; ``--server.headless true``), waits for
 ``/_stcore/health``, and drives headless Chromium (/usr/bin/chromium) with Playwright. Every
 request that does not go to localhost is aborted. See benchmarks/README.md for what each number

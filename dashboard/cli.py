@@ -245,7 +245,7 @@ def _export_data(dataset: Dataset, timeline: Timeline, args: argparse.Namespace)
 def run_serve(args: argparse.Namespace) -> int:
     """Prepare the data (from the cache if current) before Streamlit listens, so that the first
     visitor does not wait for it, then hand this process to ``streamlit run``."""
-    from streamlit.web import cli as streamlit_cli
+    from dashboard.launch import run_streamlit
 
     started = time.perf_counter()
     directory = args.data or Path(os.environ.get("NAQSHA_DATA") or SHIPPED_DATA)
@@ -256,8 +256,7 @@ def run_serve(args: argparse.Namespace) -> int:
         f"ready in {time.perf_counter() - started:.1f} s; starting Streamlit.",
         flush=True,
     )
-    sys.argv = ["streamlit", "run", str(APP), *args.streamlit_options]
-    return streamlit_cli.main()
+    return run_streamlit(str(APP), args.streamlit_options)
 
 
 COMMANDS = {

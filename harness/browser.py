@@ -63,20 +63,15 @@ def start_streamlit(script: str, port: int, env: dict | None, log) -> subprocess
     """Start ``streamlit run script`` headless on ``127.0.0.1:port``, cwd = the repository.
 
     ``script`` :data:`SERVE` runs the dashboard as the README says, ``python -m dashboard serve``
-    (the data prepared before Streamlit listens). The repository's ``.streamlit/config.toml``
+    (the data prepared before Streamlit listens); any other script runs through
+    ``python -m dashboard.launch``, the same server fix without the data's preparation. The repository's ``.streamlit/config.toml``
     therefore applies. ``env`` is added to (and
     overrides) the current environment; output goes to the open file ``log``.
     """
     run = (
         [sys.executable, "-m", "dashboard", "serve"]
         if script == SERVE
-        else [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            script,
-        ]
+        else [sys.executable, "-m", "dashboard.launch", script]
     )
     command = [
         *run,
