@@ -15,7 +15,7 @@ from dashboard.detail import (
 from dashboard.mapview.resources import MapResources
 from dashboard.serving import prepared
 from dashboard.timeline import Timeline
-from dashboard.timeline.core import period
+from dashboard.timeline.core import opening_date, period
 from dashboard.timeline.events import EventFilter
 from dashboard.ui.controls import date_controls, keep_playing, summary
 from dashboard.ui.mapframe import draw_map
@@ -43,7 +43,7 @@ def main() -> None:
         st.stop()
     dataset, timeline, resources = ready.dataset, ready.timeline, ready.resources
     first, last = period(dataset, timeline)
-    init_state(first, last, dataset.units)
+    init_state(first, last, opening_date(dataset, timeline), dataset.units)
 
     # The browser tab names the data package shown (the shipped one, or the reader's own).
     st.set_page_config(page_title=f"Naqsha — {dataset.title}")

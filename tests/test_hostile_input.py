@@ -131,11 +131,30 @@ def test_import_acled_keeps_the_extra_columns_of_events_csv(tmp_path):
         ('{"period": {"start": "2021-09-30", "end": "2021-05-01"}}', "period"),
         ('{"period": {"start": "20210501", "end": "2021-09-30"}}', "period"),
         ('{"period": "all of 2021"}', "period"),
+        (
+            '{"period": {"start": "2021-05-01", "end": "2021-09-30", "opens": "2021-10-01"}}',
+            "period.opens",
+        ),
+        (
+            '{"period": {"start": "2021-05-01", "end": "2021-09-30", "opens": 20210904}}',
+            "period.opens",
+        ),
         ("[" * 100_000 + "]" * 100_000, None),
     ],
     # Short ids: pytest puts the test id in PYTEST_CURRENT_TEST, and a 200 kB
     # environment string makes the CLI's subprocess fail with E2BIG.
-    ids=["list", "title", "set", "set-name", "reversed", "compact", "text", "deep"],
+    ids=[
+        "list",
+        "title",
+        "set",
+        "set-name",
+        "reversed",
+        "compact",
+        "text",
+        "opens",
+        "opens-n",
+        "deep",
+    ],
 )
 def test_a_malformed_datapackage_is_refused_by_validate(tiny_dir, text, field):
     (tiny_dir / "datapackage.json").write_text(text, encoding="utf-8")

@@ -138,5 +138,7 @@ def test_a_failed_site_leaves_no_half_written_folder(tmp_path, shipped, shipped_
 def test_the_cli_writes_a_site_and_needs_a_date_only_for_one_day_formats(tmp_path, capsys):
     assert main(["export", "--format", "site", "--out", str(tmp_path / "site")]) == 0
     assert "Wrote the site" in capsys.readouterr().out
+    # Without --date the site opens where the app does: the package's period.opens.
+    assert site_config(tmp_path / "site")["start"] == "2021-09-04"
     assert main(["export", "--format", "html", "--out", str(tmp_path / "x.html")]) == 1
     assert "--format html needs a date" in capsys.readouterr().err

@@ -17,6 +17,7 @@ from dashboard.mapview.basemap import layer_options, map_bounds
 from dashboard.mapview.legend import legend_spec
 from dashboard.style import status_styles
 from dashboard.timeline import Timeline
+from dashboard.timeline.core import opening_date
 
 ROOT = Path(__file__).resolve().parents[1]
 TAJIKISTAN = ROOT / "tests" / "fixtures" / "tajikistan"
@@ -98,6 +99,21 @@ def test_a_declared_framing_overrides_the_datas_extent(tmp_path):
     meta["framing"] = {"bounds": [60, 30, 80, 45]}
     (folder / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
     assert map_bounds(load_dataset(folder)) == [[30, 60], [45, 80]]
+
+
+def test_the_map_opens_on_the_packages_opening_date_else_its_last_date(
+    tmp_path, tajikistan, shipped, shipped_timeline
+):
+    assert opening_date(shipped, shipped_timeline) == date(2021, 9, 4)
+    dataset, timeline = tajikistan  # declares no opening date
+    assert opening_date(dataset, timeline) == date(1993, 6, 30)
+    folder = tmp_path / "opens"
+    shutil.copytree(TAJIKISTAN, folder)
+    meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    meta["period"]["opens"] = "1992-11-01"
+    (folder / "datapackage.json").write_text(json.dumps(meta), encoding="utf-8")
+    opened = load_dataset(folder)
+    assert opening_date(opened, Timeline.from_dataset(opened)) == date(1992, 11, 1)
 
 
 @pytest.mark.parametrize(

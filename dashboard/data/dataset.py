@@ -85,6 +85,15 @@ class Dataset:
             return None
 
     @property
+    def opening_date(self) -> date | None:
+        """The date the package asks the map to open on (``period.opens``), if it declares one."""
+        declared = self.meta.get("period") or {}
+        try:
+            return date.fromisoformat(declared["opens"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    @property
     def boundary_set(self) -> dict:
         """Name, source and licence of the boundaries in use (from ``datapackage.json``)."""
         return dict(
@@ -256,6 +265,18 @@ def _period_problems(name: str, period) -> list[Problem]:
         return [_file_problem(name, "period", "is not a start and an end date", fix)]
     if last <= first:
         return [_file_problem(name, "period", f"ends ({last}) before it starts ({first})", fix)]
+    if "opens" not in period:
+        return []
+    fix_opens = f'write "opens": "YYYY-MM-DD", a date from {first} to {last}, or leave it out'
+    opens = period["opens"]
+    try:
+        if not ISO_DATE.fullmatch(opens):
+            raise ValueError
+        day = date.fromisoformat(opens)
+    except (TypeError, ValueError):
+        return [_file_problem(name, "period.opens", f"{opens!r} is not a date", fix_opens)]
+    if not first <= day <= last:
+        return [_file_problem(name, "period.opens", f"{day} is outside the period", fix_opens)]
     return []
 
 

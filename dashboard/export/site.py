@@ -44,7 +44,7 @@ from dashboard.mapview.eventfiles import EventFiles
 from dashboard.mapview.payload import ordered, style_track, tracks_of, unit_centres
 from dashboard.style import state_note
 from dashboard.timeline import Timeline
-from dashboard.timeline.core import period
+from dashboard.timeline.core import opening_date, period
 from dashboard.timeline.events import EventFilter, events_on
 
 SITE_JS = "naqsha/site.js"
@@ -103,8 +103,8 @@ def write_site(
     out : Path
         A folder that does not exist yet, or an empty one.
     start : datetime.date, optional
-        The date the page opens on (default: the first date of the data's period); a link's
-        ``#date=`` overrides it.
+        The date the page opens on (default: the package's opening date, as the app's, see
+        :func:`~dashboard.timeline.core.opening_date`); a link's ``#date=`` overrides it.
     selected : str, optional
         P-code of the unit whose detail the page opens with.
 
@@ -123,7 +123,8 @@ def write_site(
     try:
         install_static_assets(building / "assets", files=(SITE_JS,))
         config = _write_data(dataset, timeline, days, building)
-        config["start"] = (start if start and first <= start <= last else first).isoformat()
+        opens = start if start and first <= start <= last else opening_date(dataset, timeline)
+        config["start"] = opens.isoformat()
         config["selected"] = selected or ""
         (building / "index.html").write_text(page_html(dataset, config), encoding="utf-8")
         if out.exists():

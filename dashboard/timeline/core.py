@@ -290,3 +290,11 @@ def period(dataset, timeline: Timeline) -> tuple[date, date]:
     if len(dataset.events):
         last = max(last, dataset.events["event_date"].max().date())
     return first, last
+
+
+def opening_date(dataset, timeline: Timeline) -> date:
+    """The date the map opens on when a link names none: the package's ``period.opens`` (the
+    shipped data: 4 September 2021, Panjshir split), else the last date of its period."""
+    first, last = period(dataset, timeline)
+    opens = dataset.opening_date
+    return opens if opens and first <= opens <= last else last

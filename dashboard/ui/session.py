@@ -18,8 +18,6 @@ from dashboard.data import SHIPPED_DATA, Dataset
 from dashboard.mapview.eventfiles import EventFiles
 from dashboard.mapview.resources import MapResources
 
-DEFAULT_DATE = date(2021, 9, 4)
-
 
 @dataclass
 class SessionEvents:
@@ -41,8 +39,9 @@ def active_directory() -> Path:
     return Path(st.session_state.get("boundary_dir") or data_directory())
 
 
-def init_state(first: date, last: date, units: dict) -> None:
-    """Take the date and unit from the address (``?date=…&unit=…``) on a session's first run.
+def init_state(first: date, last: date, opens: date, units: dict) -> None:
+    """Take the date and unit from the address (``?date=…&unit=…``) on a session's first run;
+    without a date the map opens on ``opens``.
 
     The address's date becomes the slider's default, not its value: a browser that reconnects to
     a restarted server sends the slider's date with the address it was first loaded from (the
@@ -52,7 +51,7 @@ def init_state(first: date, last: date, units: dict) -> None:
     if "address_date" in st.session_state:
         return
     params = {key: st.query_params.get(key, "") for key in ("date", "unit", "view")}
-    address = read_address(params, first, last, units, DEFAULT_DATE)
+    address = read_address(params, first, last, units, opens)
     st.session_state.address_date = address.date
     st.session_state.selected = address.unit
     st.session_state.address_view = address.view
