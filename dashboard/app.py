@@ -24,8 +24,9 @@ from dashboard.ui.session import (
     active_directory,
     collect_closed_sessions,
     init_state,
+    map_first,
 )
-from dashboard.ui.sidebar import sidebar
+from dashboard.ui.sidebar import sidebar, sidebar_placeholder
 
 PANELS = ["Detail", "Changes between dates", "Over time", "Export & cite"]
 
@@ -47,13 +48,14 @@ def main() -> None:
 
     # The browser tab names the data package shown (the shipped one, or the reader's own).
     st.set_page_config(page_title=f"Naqsha — {dataset.title}")
-    chosen = sidebar(dataset)
+    first_map = map_first()
+    chosen = sidebar_placeholder() if first_map else sidebar(dataset)
     with st.container(horizontal=True, vertical_alignment="bottom", key="heading"):
         st.title("Naqsha · نقشه", width="content")
         st.caption(dataset.vocabulary.subtitle)
     for notice in st.session_state.get("address_notices", ()):
         st.info(markdown_text(notice), icon="ℹ️")
-    view(dataset, timeline, resources, (first, last), chosen)
+    view(dataset, timeline, resources, (first, last), chosen, first_map)
     if new_session:
         collect_closed_sessions()
 
@@ -65,17 +67,23 @@ def view(
     resources: MapResources,
     span: tuple[date, date],
     chosen: tuple[EventFilter, bool],
+    first_map: bool = False,
 ) -> None:
     """Everything that depends on the date. A fragment: a slider step, a click or a panel
-    change reruns only this, not the sidebar, so each step does less and sends less."""
+    change reruns only this, not the sidebar, so each step does less and sends less.
+    ``first_map``: the slider and the map only (see ``map_first``)."""
     st.session_state.run_started = time.monotonic()
     if "advance_to" in st.session_state:  # set by playback before the slider exists
         st.session_state.date = st.session_state.pop("advance_to")
     first, last = span
-    day = date_controls(timeline, dataset, first, last)
+    day = date_controls(timeline, dataset, first, last, menus=not first_map)
 
     # The map first: on a phone the columns stack, and the counters and panels come under it.
     map_column, side_column = st.columns([3, 2])
+    if first_map:
+        with map_column:
+            draw_map(dataset, timeline, resources, day, chosen)
+        return
     with side_column:
         summary(timeline, day)
     # Only the chosen panel is built, so a slider step sends nothing for the others.
@@ -87,7 +95,7 @@ def view(
         with side_column:
             highlight = changes_panel(timeline, day, first, last)
     with map_column:
-        events = draw_map(dataset, timeline, resources, day, chosen, highlight)
+        events = draw_map(dataset, timeline, resources, day, chosen, highlight, panel == "Detail")
     with side_column:
         if panel == "Detail":
             detail_panel(dataset, timeline, day)

@@ -136,11 +136,17 @@ def map_document(page):
     return next(f for f in page.frames if "st_folium" in f.url)
 
 
+# The panels' radio: on the page once the whole page is, after the map-first run.
+PAGE_COMPLETE = ".st-key-panel"
+
+
 def wait_for_date(page, day: str) -> None:
-    """Wait until the map shows ``day`` and the server's step for ``day`` has reached it."""
+    """Wait until the map shows ``day``, the server's step for ``day`` has reached it, and
+    the rest of the page (controls, panels, filters) is there."""
     map_frame(page).locator(f"body[data-naqsha-date='{day}'][data-naqsha-state='{day}']").wait_for(
         timeout=60_000
     )
+    page.locator(PAGE_COMPLETE).wait_for(timeout=60_000)
 
 
 @contextmanager

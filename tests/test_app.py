@@ -15,13 +15,41 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
 
-def start(query: dict | None = None, data: Path | None = None, monkeypatch=None) -> AppTest:
+def first_run(query: dict | None = None, data: Path | None = None, monkeypatch=None) -> AppTest:
+    """A page's first run: the map first (the map's script then presses ``rest_of_page``)."""
     if data is not None:
         monkeypatch.setenv("NAQSHA_DATA", str(data))
     app = AppTest.from_file(APP, default_timeout=60)
     for key, value in (query or {}).items():
         app.query_params[key] = value
     return app.run()
+
+
+def start(query: dict | None = None, data: Path | None = None, monkeypatch=None) -> AppTest:
+    """The whole page, as a reader sees it once the map has drawn itself."""
+    app = first_run(query, data, monkeypatch)
+    rest = [b for b in app.button if b.key == "rest_of_page"]  # none when the data is broken
+    return rest[0].click().run() if rest else app
+
+
+def test_a_pages_first_run_sends_the_title_date_buttons_and_map_only_then_the_rest():
+    app = first_run({"date": "2021-08-15", "unit": "AF01"})
+    assert not app.exception
+    assert app.slider(key="date").value == date(2021, 8, 15)
+    assert map_state(app)["date"] == "2021-08-15" and map_state(app)["selected"] == "AF01"
+    # No panels, filters, speed or key-date menus: the browser would load their scripts first.
+    assert not app.radio and not app.multiselect and not app.selectbox
+    assert not app.get("popover")
+    assert [b.label for b in app.button] == [
+        "▶ Play", "◀ Previous change", "Next change ▶", "Loading the filters and panels…",
+    ]  # fmt: skip
+    app.button(key="rest_of_page").click().run()
+    assert not app.exception
+    assert app.radio(key="panel").value == "Detail" and app.radio(key="window")
+    assert map_state(app)["date"] == "2021-08-15" and map_state(app)["selected"] == "AF01"
+    assert "rest_of_page" not in [b.key for b in app.button]
+    app.slider(key="date").set_value(date(2021, 8, 16)).run()  # and it stays complete
+    assert app.radio(key="panel") and map_state(app)["date"] == "2021-08-16"
 
 
 def counters(app: AppTest) -> dict[str, tuple[str, str]]:

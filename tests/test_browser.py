@@ -131,6 +131,21 @@ def test_streamlits_slider_carries_the_date_the_map_reads(server, page):
     assert slider.get_attribute("aria-valuetext") == "2021-08-15"
 
 
+def test_the_map_comes_first_and_loads_the_rest_of_the_page_itself(server, page):
+    """A page's first run draws the title, date controls and map; once drawn, the map presses
+    the sidebar's button that loads the rest, and stays the same map (no second frame)."""
+    frames = []
+    page.on("framenavigated", lambda f: "st_folium" in f.url and frames.append(f.url))
+    page.goto(f"{server}/?date=2021-08-15&unit=AF08")
+    wait_for_date(page, "2021-08-15")  # waits for the panels too
+    expect(page.get_by_role("button", name="Loading the filters and panels…")).to_have_count(0)
+    expect(page.get_by_text("Show events from")).to_be_visible()  # the sidebar's filters
+    expect(page.locator(".st-key-speed")).to_be_visible()  # the row's menus
+    assert len(frames) == 1
+    assert map_frame(page).locator("body").get_attribute("data-naqsha-selected") == "AF08"
+    assert not page.errors
+
+
 def test_a_province_is_named_and_selected_from_the_keyboard(server, page):
     page.goto(f"{server}/?date=2021-09-10")
     wait_for_date(page, "2021-09-10")
@@ -788,7 +803,12 @@ def test_a_phone_shows_the_map_and_date_first_and_a_tap_leads_to_the_detail(serv
     block_internet(page)
     page.goto(f"{server}/?date=2021-09-04")
     wait_for_date(page, "2021-09-04")
-    # The first screen holds the date and a good part of the map.
+    # The first screen holds the date and a good part of the map (the map's height follows
+    # the controls that the rest of the page adds above it).
+    page.wait_for_function(
+        "(css) => document.querySelector(css).getBoundingClientRect().bottom <= innerHeight",
+        arg=MAP_FRAME,
+    )
     slider = page.get_by_role("slider", name="Date").bounding_box()
     frame = page.locator(MAP_FRAME).bounding_box()
     assert slider["y"] + slider["height"] < 844

@@ -225,8 +225,10 @@ def state_payload(
     events: dict,
     selected: str | None = None,
     highlight: tuple[str, ...] = (),
+    detail: bool = False,
 ) -> dict:
-    """Everything the browser needs for one date."""
+    """Everything the browser needs for one date. ``detail``: the page shows the selected
+    unit's detail panel (on a phone the map's selection box then has a button down to it)."""
     states = timeline.state_on(day)
     styles, indexes = unit_styles(states, status_styles(timeline.vocabulary))
     return {
@@ -236,6 +238,7 @@ def state_payload(
         "selected": selected or "",
         "highlight": list(highlight),
         "events": events,
+        "detail": detail,
     }
 
 

@@ -22,8 +22,14 @@ from dashboard.timeline import Timeline
 DATE_SLIDER = ".st-key-date input[type='range']"
 
 
-def date_controls(timeline: Timeline, dataset: Dataset, first: date, last: date) -> date:
-    """The buttons in one row that wraps on a phone, the slider under them at full width."""
+def date_controls(
+    timeline: Timeline, dataset: Dataset, first: date, last: date, menus: bool = True
+) -> date:
+    """The buttons in one row that wraps on a phone, the slider under them at full width.
+
+    ``menus=False`` (a page's map-first run, see ``session.map_first``) leaves out the speed
+    and key-date menus, whose scripts the browser would otherwise fetch before the map's; they
+    join the row at its end and after Play, so the row keeps its height."""
     buttons = st.container(horizontal=True, vertical_alignment="center", key="date_buttons")
     # The slider first (its container keeps its place on the page): the buttons need its date.
     day = st.slider(
@@ -45,15 +51,16 @@ def date_controls(timeline: Timeline, dataset: Dataset, first: date, last: date)
         key="play",
         help="Advance one day per step until the end of the data",
     )
-    buttons.selectbox(
-        "Days per second",
-        [1, 2, 4],
-        index=1,
-        key="speed",
-        label_visibility="collapsed",
-        format_func=lambda n: f"{n} day/s",
-        width=100,
-    )
+    if menus:
+        buttons.selectbox(
+            "Days per second",
+            [1, 2, 4],
+            index=1,
+            key="speed",
+            label_visibility="collapsed",
+            format_func=lambda n: f"{n} day/s",
+            width=100,
+        )
     buttons.button(
         "◀ Previous change",
         disabled=not before,
@@ -68,7 +75,7 @@ def date_controls(timeline: Timeline, dataset: Dataset, first: date, last: date)
         args=(after[0] if after else day,),
         help="Jump to the nearest later date on which any status changes",
     )
-    if dataset.key_dates:
+    if menus and dataset.key_dates:
         # A popover: one small button in the row, with room for the full labels when open.
         key_dates = buttons.popover("Key dates", help="Jump to a date that marks the story")
         for key_date in dataset.key_dates:

@@ -25,6 +25,7 @@ from dashboard.ui import LINK
 from dashboard.ui.controls import DATE_SLIDER
 from dashboard.ui.panels import DETAIL
 from dashboard.ui.session import (
+    REST_OF_PAGE,
     current_event_files,
     current_events,
 )
@@ -42,8 +43,9 @@ def draw_map(
     day: date,
     chosen: tuple[EventFilter, bool],
     highlight: tuple[str, ...] = (),
+    detail: bool = False,
 ) -> pd.DataFrame:
-    """Draw the map; return the events in the window."""
+    """Draw the map; return the events in the window. ``detail``: the detail panel is shown."""
     event_filter, tiles = chosen
     events = events_on(current_events(dataset), day, event_filter)
     payload = state_payload(
@@ -52,6 +54,7 @@ def draw_map(
         current_event_files(dataset, resources).payload(events, dataset.units, resources.centres),
         st.session_state.selected or None,
         highlight,
+        detail,
     )
 
     def on_click() -> None:
@@ -69,6 +72,7 @@ def draw_map(
                 "follow": DATE_SLIDER,
                 "detail": DETAIL,
                 "fitHeight": FIT_HEIGHT,
+                "pressWhenDrawn": f".st-key-{REST_OF_PAGE} button",
                 "view": st.session_state.get("address_view"),
             },
             resources.bounds,

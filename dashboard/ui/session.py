@@ -39,6 +39,34 @@ def active_directory() -> Path:
     return Path(st.session_state.get("boundary_dir") or data_directory())
 
 
+# The button the map's script presses once it has drawn the map, to load the rest of the page.
+REST_OF_PAGE = "rest_of_page"
+
+
+def map_first() -> bool:
+    """Whether this run draws the map and the date controls before the rest of the page.
+
+    A session's first run sends the title, the date buttons and slider, the map, and in the
+    sidebar a button that the map's script presses once the map is drawn (``host.js``, which
+    also presses it when a page reconnects to a restarted server); that press runs the whole
+    page. Streamlit's browser code loads each kind of widget's script on first use, over six
+    connections, and the other widgets' scripts made the first map wait for them (measured
+    with ``benchmarks/bench_scrub.py``: about 0.45 s; see the README).
+    """
+    return not st.session_state.get("page_complete", False)
+
+
+def rest_of_page_button() -> None:
+    """The button that runs the whole page; the map's script presses it, and a reader can."""
+    st.button(
+        "Loading the filters and panels…",
+        key=REST_OF_PAGE,
+        type="tertiary",
+        on_click=lambda: st.session_state.update(page_complete=True),
+        help="The map came first; this loads the rest of the page",
+    )
+
+
 def init_state(first: date, last: date, opens: date, units: dict) -> None:
     """Take the date and unit from the address (``?date=…&unit=…``) on a session's first run;
     without a date the map opens on ``opens``.

@@ -32,18 +32,29 @@ from dashboard.ui.session import (
     SessionEvents,
     active_directory,
     current_events,
+    rest_of_page_button,
 )
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # the same limit as server.maxUploadSize
 # Bounds an upload's memory (a 176k-row file peaked at 1.4 GB); the CLI import has no such limit.
 MAX_UPLOAD_ROWS = 100_000
+DEFAULT_WINDOW = 1  # "last 7 days"
+
+
+def sidebar_placeholder() -> tuple[EventFilter, bool]:
+    """The sidebar of the map-first run (``session.map_first``): its heading only, so that the
+    page keeps its width, and the filters' defaults."""
+    with st.sidebar:
+        st.header("Events")
+        rest_of_page_button()
+    return EventFilter(window=list(WINDOWS)[DEFAULT_WINDOW]), False
 
 
 def sidebar(dataset: Dataset) -> tuple[EventFilter, bool]:
     with st.sidebar:
         place_search(dataset)
         st.header("Events")
-        window = st.radio("Show events from", list(WINDOWS), index=1, key="window")
+        window = st.radio("Show events from", list(WINDOWS), index=DEFAULT_WINDOW, key="window")
         events = current_events(dataset)
         types = st.multiselect("Event types", EVENT_TYPES, key="types", placeholder="All types")
         subtypes = sorted(events["sub_event_type"].dropna().unique())

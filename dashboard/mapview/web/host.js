@@ -7,7 +7,10 @@
  *    st.query_params makes Streamlit push a history entry and re-render the whole page on every
  *    step (12–18 ms a step, measured);
  *  - the detail panel: on a phone, the map's "Detail ↓" scrolls the page to it;
- *  - the frame's height: as tall as the window allows (streamlit-folium sets a fixed one);
+ *  - the frame's height: as tall as the window allows (streamlit-folium sets a fixed one),
+ *    again when the page above the map or the window changes;
+ *  - the rest of the page: the app's first run draws the map and the slider only, and the map
+ *    presses the app's button that loads the rest once it has drawn itself;
  *  - streamlit-folium's window.feature_group: it keeps every feature group it was ever sent
  *    there (its upstream issue 247), which grows the page's memory on every step, so each
  *    step empties it.
@@ -16,7 +19,7 @@
 (function () {
   "use strict";
   var N = (window.Naqsha = window.Naqsha || {});
-  var host = (N.host = { selector: null, observer: null, detail: null });
+  var host = (N.host = { selector: null, observer: null, detail: null, height: null });
   var inFrame = window.parent !== window;
 
   host.sliderDate = function () {
@@ -59,29 +62,68 @@
       return null;
     }
   }
-  host.detailShown = function () { return detailElement() !== null; };
 
   host.attach = function (map, opts) {
-    // The detail panel's selector, and the map's height: the window's height below the
-    // frame's top, within the bounds Python gives (opts.fitHeight: min, max, margin), so that
-    // the map is as tall as the window allows. streamlit-folium sets the frame's height on
-    // every step; it is made to set this one.
+    // The detail panel's selector, the map's height, and the button to press once drawn.
     host.detail = opts.detail || null;
+    pressWhenDrawn(opts.pressWhenDrawn);
     var fit = opts.fitHeight;
     if (!fit || !inFrame || !window.frameElement || !window.Streamlit) return;
     try {
-      var room = window.parent.innerHeight - window.frameElement.getBoundingClientRect().top - fit.margin;
-      var height = Math.round(Math.max(fit.min, Math.min(fit.max, room)));
-      var lib = window.Streamlit;
-      var setFrameHeight = lib.setFrameHeight;
-      lib.setFrameHeight = function () { return setFrameHeight.call(lib, height); };
-      map.getContainer().style.height = height + "px";
-      lib.setFrameHeight(height);
-      map.invalidateSize();
+      fitHeight(map, fit);
+      var refit = function () { fitHeight(map, fit); };
+      window.parent.addEventListener("resize", refit);
+      // Anything that grows or shrinks above the map resizes one of the frame's ancestors
+      // (Streamlit's page scrolls inside a body of fixed size).
+      var watch = new ResizeObserver(refit);
+      for (var box = window.frameElement.parentElement; box; box = box.parentElement) watch.observe(box);
+      window.addEventListener("pagehide", function () {
+        window.parent.removeEventListener("resize", refit);
+        watch.disconnect();
+      });
     } catch (e) {
       // A host page on another origin keeps the height Python gave.
     }
   };
+
+  function fitHeight(map, fit) {
+    // The window's height below the frame's top, within the bounds Python gives
+    // (fit: min, max, margin), so that the map is as tall as the window allows.
+    // streamlit-folium sets the frame's height on every step; it is made to set this one.
+    var room = window.parent.innerHeight - window.frameElement.getBoundingClientRect().top - fit.margin;
+    var height = Math.round(Math.max(fit.min, Math.min(fit.max, room)));
+    if (height === host.height) return;
+    host.height = height;
+    var lib = window.Streamlit;
+    if (!host.setFrameHeight) host.setFrameHeight = lib.setFrameHeight;
+    lib.setFrameHeight = function () { return host.setFrameHeight.call(lib, host.height); };
+    map.getContainer().style.height = height + "px";
+    lib.setFrameHeight(height);
+    map.invalidateSize();
+  }
+
+  function pressWhenDrawn(selector) {
+    // Whenever the page shows the button that loads the rest of it (a page's first run, or a
+    // new session after a server restart) and the map has drawn itself (naqsha.js then sets
+    // data-naqsha-date), press that button, once.
+    if (!selector || !inFrame) return;
+    var press = function () {
+      if (!document.body.hasAttribute("data-naqsha-date")) return;
+      var button = window.parent.document.querySelector(selector);
+      if (!button || button.naqshaPressed) return;
+      button.naqshaPressed = true;
+      button.click();
+    };
+    try {
+      var drawn = new MutationObserver(press);
+      drawn.observe(document.body, { attributes: true, attributeFilter: ["data-naqsha-date"] });
+      var page = new MutationObserver(press);
+      page.observe(window.parent.document.body, { childList: true, subtree: true });
+      window.addEventListener("pagehide", function () { drawn.disconnect(); page.disconnect(); });
+    } catch (e) {
+      // A host page on another origin: the reader presses the button.
+    }
+  }
   host.showDetail = function () {
     var target = detailElement();
     if (!target) return;

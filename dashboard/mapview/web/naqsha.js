@@ -170,7 +170,7 @@
     box.hidden = !layer;
     if (!layer) return;
     box.appendChild(tooltip(layer));
-    if (N.host.detailShown()) {
+    if (N.state && N.state.detail) {
       // Named "Detail"; the arrow, which a screen reader would read out, is for the eye.
       var more = el("button", "Detail", "naqsha-more");
       more.type = "button";
