@@ -71,7 +71,7 @@ def view(
 ) -> None:
     """Everything that depends on the date. A fragment: a slider step, a click or a panel
     change reruns only this, not the sidebar, so each step does less and sends less.
-    ``first_map``: the slider and the map only (see ``map_first``)."""
+    ``first_map``: the date buttons, the slider and the map only (see ``map_first``)."""
     st.session_state.run_started = time.monotonic()
     if "advance_to" in st.session_state:  # set by playback before the slider exists
         st.session_state.date = st.session_state.pop("advance_to")
