@@ -9,8 +9,8 @@
  *  - the detail panel: on a phone, the map's "Detail ↓" scrolls the page to it;
  *  - the frame's height: as tall as the window allows (streamlit-folium sets a fixed one),
  *    again when the page above the map or the window changes;
- *  - the rest of the page: the app's first run draws the map and the slider only, and the map
- *    presses the app's button that loads the rest once it has drawn itself;
+ *  - the rest of the page: the app's first run draws the date controls and the map only, and
+ *    the map presses the app's button that loads the rest once it has drawn itself;
  *  - streamlit-folium's window.feature_group: it keeps every feature group it was ever sent
  *    there (its upstream issue 247), which grows the page's memory on every step, so each
  *    step empties it.
@@ -124,6 +124,7 @@
       // A host page on another origin: the reader presses the button.
     }
   }
+
   host.showDetail = function () {
     var target = detailElement();
     if (!target) return;
