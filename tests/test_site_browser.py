@@ -172,9 +172,9 @@ def test_play_runs_to_the_end_and_pause_stops_it(site, page):
 
 def test_a_link_it_cannot_follow_says_so(site, page):
     open_site(page, site, "#date=2030-01-01&unit=XX99")
-    wait_for_date(page, "2021-05-01")
+    wait_for_date(page, "2021-09-04")  # the site's opening date: the package's period.opens
     notice = page.locator("#naqsha-notice").inner_text()
-    assert "not in the data (2021-05-01 to 2021-09-30)" in notice
+    assert "not in the data (2021-05-01 to 2021-09-30); showing 2021-09-04" in notice
     assert "unit is not in the data" in notice
 
 
