@@ -64,8 +64,8 @@ def start_streamlit(script: str, port: int, env: dict | None, log) -> subprocess
 
     ``script`` :data:`SERVE` runs the dashboard as the README says, ``python -m dashboard serve``
     (the data prepared before Streamlit listens); any other script runs through
-    ``python -m dashboard.launch``, the same server fix without the data's preparation. The repository's ``.streamlit/config.toml``
-    therefore applies. ``env`` is added to (and
+    ``python -m dashboard.launch``, the same server fix without the data's preparation. The
+    repository's ``.streamlit/config.toml`` therefore applies. ``env`` is added to (and
     overrides) the current environment; output goes to the open file ``log``.
     """
     run = (

@@ -42,8 +42,8 @@ DEFAULT_WINDOW = 1  # "last 7 days"
 
 
 def sidebar_placeholder() -> tuple[EventFilter, bool]:
-    """The sidebar of the map-first run (``session.map_first``): its heading only, so that the
-    page keeps its width, and the filters' defaults."""
+    """The sidebar of the map-first run (``session.map_first``): its heading, so that the page
+    keeps its width, and the button that loads the rest; the filters' defaults."""
     with st.sidebar:
         st.header("Events")
         rest_of_page_button()

@@ -70,6 +70,10 @@
     var fit = opts.fitHeight;
     if (!fit || !inFrame || !window.frameElement || !window.Streamlit) return;
     try {
+      // streamlit-folium sets the frame's height on every step; it is made to set this one.
+      var lib = window.Streamlit;
+      var setFrameHeight = lib.setFrameHeight;
+      lib.setFrameHeight = function () { return setFrameHeight.call(lib, host.height); };
       fitHeight(map, fit);
       var refit = function () { fitHeight(map, fit); };
       window.parent.addEventListener("resize", refit);
@@ -89,16 +93,12 @@
   function fitHeight(map, fit) {
     // The window's height below the frame's top, within the bounds Python gives
     // (fit: min, max, margin), so that the map is as tall as the window allows.
-    // streamlit-folium sets the frame's height on every step; it is made to set this one.
     var room = window.parent.innerHeight - window.frameElement.getBoundingClientRect().top - fit.margin;
     var height = Math.round(Math.max(fit.min, Math.min(fit.max, room)));
     if (height === host.height) return;
     host.height = height;
-    var lib = window.Streamlit;
-    if (!host.setFrameHeight) host.setFrameHeight = lib.setFrameHeight;
-    lib.setFrameHeight = function () { return host.setFrameHeight.call(lib, host.height); };
     map.getContainer().style.height = height + "px";
-    lib.setFrameHeight(height);
+    window.Streamlit.setFrameHeight();
     map.invalidateSize();
   }
 
